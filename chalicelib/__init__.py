@@ -1,0 +1,1 @@
+"""Image Factory: batch image generation on AWS serverless."""

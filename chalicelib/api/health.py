@@ -1,0 +1,21 @@
+"""GET /api/health: no auth; tells a client where the WebSocket and (locally) AWS are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.settings import get_settings
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/api/health", methods=["GET"])
+def health() -> dict[str, Any]:
+    settings = get_settings()
+    body: dict[str, Any] = {"status": "ok", "websocket_url": settings.websocket_url}
+    if settings.local:
+        body["aws_endpoint"] = settings.aws_endpoint
+        body["job_state_machine_arn"] = settings.job_state_machine_arn
+    return body

@@ -1,0 +1,123 @@
+"""Routes under /api/jobs: start, list, read, control, logs (SPEC §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.common import int_param, json_body, query, workspace_of
+from chalicelib.errors import ValidationError
+from chalicelib.models import ConfigModel, LogLineModel
+from chalicelib.joblog import log_line_to_dict
+from chalicelib.repositories import jobs as job_repo
+from chalicelib.repositories.pages import parse_limit
+from chalicelib.services import jobs as job_service
+from chalicelib.statuses import JobStatus
+from chalicelib.views import job_detail, job_summary
+
+bp = Blueprint(__name__)
+
+SORTS = {"newest": True, "oldest": False}
+
+
+def _request() -> Any:
+    return bp.current_request
+
+
+@bp.route("/api/jobs", methods=["POST"])
+def start_job() -> Response:
+    request = _request()
+    job = job_service.start_job(workspace_of(request), json_body(request))
+    return Response({"job": job_summary(job)}, status_code=202)
+
+
+@bp.route("/api/jobs", methods=["GET"])
+def list_jobs() -> dict[str, Any]:
+    request = _request()
+    params = query(request)
+    sort = params.get("sort") or "newest"
+    if sort not in SORTS:
+        raise ValidationError("must be one of newest, oldest", field="sort")
+    status = params.get("status") or None
+    if status is not None and status not in {s.value for s in JobStatus}:
+        raise ValidationError("is not a job status", field="status")
+    items, cursor = job_repo.list_jobs(
+        workspace_of(request),
+        newest_first=SORTS[sort],
+        status=status,
+        limit=parse_limit(params.get("limit")),
+        cursor=params.get("cursor"),
+    )
+    return {"items": [job_summary(job) for job in items], "next_cursor": cursor}
+
+
+@bp.route("/api/jobs/{job_id}", methods=["GET"])
+def get_job(job_id: str) -> dict[str, Any]:
+    job = job_repo.get_job(job_id, workspace_of(_request()))
+    current = None
+    if job.config_id:
+        try:
+            current = ConfigModel.get(job.config_id).config
+        except ConfigModel.DoesNotExist:
+            current = None
+    return {"job": job_detail(job, current)}
+
+
+def _control(action: Any, job_id: str) -> dict[str, Any]:
+    job = action(workspace_of(_request()), job_id)
+    return {"job": job_summary(job)}
+
+
+@bp.route("/api/jobs/{job_id}/stop", methods=["POST"])
+def stop_job(job_id: str) -> dict[str, Any]:
+    return _control(job_service.request_stop, job_id)
+
+
+@bp.route("/api/jobs/{job_id}/cancel", methods=["POST"])
+def cancel_job(job_id: str) -> dict[str, Any]:
+    return _control(job_service.request_stop, job_id)
+
+
+@bp.route("/api/jobs/{job_id}/force-stop", methods=["POST"])
+def force_stop_job(job_id: str) -> dict[str, Any]:
+    return _control(job_service.force_stop, job_id)
+
+
+@bp.route("/api/jobs/{job_id}/pause", methods=["POST"])
+def pause_job(job_id: str) -> dict[str, Any]:
+    return _control(job_service.pause_job, job_id)
+
+
+@bp.route("/api/jobs/{job_id}/resume", methods=["POST"])
+def resume_job(job_id: str) -> Response:
+    job = job_service.resume_job(workspace_of(_request()), job_id)
+    return Response({"job": job_summary(job)}, status_code=202)
+
+
+@bp.route("/api/jobs/{job_id}/rerun", methods=["POST"])
+def rerun_job(job_id: str) -> Response:
+    job = job_service.rerun_job(workspace_of(_request()), job_id)
+    return Response({"job": job_summary(job)}, status_code=202)
+
+
+@bp.route("/api/jobs/{job_id}/logs", methods=["GET"])
+def job_logs(job_id: str) -> dict[str, Any]:
+    request = _request()
+    job = job_repo.get_job(job_id, workspace_of(request))
+    params = query(request)
+    level = params.get("level") or "debug"
+    if level not in ("standard", "debug"):
+        raise ValidationError("must be standard or debug", field="level")
+    tail = int_param(params, "tail", 1, 1000)
+    since = int_param(params, "since", 0, 2**53)
+    limit = parse_limit(params.get("limit"), default=500, maximum=1000)
+    condition = LogLineModel.level == "standard" if level == "standard" else None
+    if tail is not None:
+        lines = list(LogLineModel.query(job.job_id, scan_index_forward=False, filter_condition=condition, limit=tail))
+        lines.reverse()
+    else:
+        range_condition = LogLineModel.seq > since if since is not None else None
+        lines = list(LogLineModel.query(job.job_id, range_condition, filter_condition=condition, limit=limit))
+    next_seq = int(lines[-1].seq) if lines else (since or 0)
+    return {"lines": [log_line_to_dict(line) for line in lines], "next": next_seq}

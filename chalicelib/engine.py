@@ -1,0 +1,333 @@
+"""What each Task of `stepfunctions/job.asl.json` does. app.py wires them to Lambda functions.
+
+Every handler is idempotent: Step Functions may retry a task, and a resumed job runs them again on
+the same checkpoint.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib import jobconfig, semaphore
+from chalicelib.errors import ValidationError
+from chalicelib.joblog import JobLog
+from chalicelib.models import CheckpointModel, ConfigModel, JobModel
+from chalicelib.phases import PhaseContext, available_phases, batch_runners, once_runners
+from chalicelib.plan import build_plan, compute_progress, step_text
+from chalicelib.repositories import jobs as job_repo
+from chalicelib.settings import get_settings
+from chalicelib.statuses import JobStatus
+
+# Batches handed to one Map state: a wave. Several per concurrent slot keeps the number of
+# NextStep round trips (and state transitions) low; stop and pause are checked between images.
+WAVE_PER_CONCURRENCY = 4
+
+
+def default_phase_names(config: dict[str, Any]) -> list[str]:
+    """The full generation plan for the settings, limited to the phases this build provides."""
+    wanted = ["prompts", "generate"]
+    if config["processing"]["remove_bg"]:
+        wanted.append("remove_bg")
+    if config["processing"]["convert"] or config["processing"]["enhance"]:
+        wanted.append("process")
+    if config["ai"]["quality_check"]:
+        wanted.append("quality_check")
+    if config["ai"]["metadata"]:
+        wanted.append("metadata")
+    wanted.append("finalize")
+    available = available_phases()
+    return [name for name in wanted if name in available]
+
+
+def phase_names_for(config: dict[str, Any]) -> list[str]:
+    names = config.get("plan") or default_phase_names(config)
+    available = available_phases()
+    for index, name in enumerate(names):
+        if name not in available:
+            raise ValidationError(f"the {name} phase is not available yet", field=f"plan[{index}]")
+    return names
+
+
+def new_job(
+    workspace: str,
+    config: dict[str, Any],
+    *,
+    job_id: str | None = None,
+    config_id: str | None = None,
+    parent_id: str | None = None,
+    label: str | None = None,
+) -> JobModel:
+    """Create a queued job with its snapshot and fixed plan, and take its FIFO ticket."""
+    settings = get_settings()
+    job_id = job_id or uuid.uuid4().hex
+    now = job_repo.utcnow()
+    if config_id is None:
+        config_id = uuid.uuid4().hex
+        ConfigModel(config_id, workspace=workspace, config=config, created_at=now, updated_at=now).save()
+    plan = build_plan(
+        phase_names_for(config), config["generations"], config["variations"], settings.images_per_batch
+    )
+    job = JobModel(
+        job_id,
+        workspace=workspace,
+        label=label or config["label"],
+        status=JobStatus.QUEUED.value,
+        config_id=config_id,
+        parent_id=parent_id,
+        snapshot=config,
+        plan=[p.to_dict() for p in plan],
+        images_planned=jobconfig.image_count(config),
+        step="Queued",
+        created_at=now,
+    )
+    job.save(condition=JobModel.job_id.does_not_exist())
+    ticket = semaphore.take_ticket(workspace, job_id)
+    job.update(actions=[JobModel.ticket.set(ticket)])
+    with JobLog(job_id) as log:
+        log.info(f"Job queued: {job.images_planned} image(s) planned in {len(plan)} phases")
+    return job
+
+
+def register_job(event: dict[str, Any]) -> dict[str, Any]:
+    """First task: a job started through our API exists already; one started directly with
+    `aws stepfunctions start-execution --input '{"config": {...}}'` is created here."""
+    payload = event.get("input") or {}
+    job_id = payload.get("job_id") or event["execution_name"]
+    job = job_repo.find_job(job_id)
+    if job is None:
+        unknown = set(payload) - {"config", "workspace", "label"}
+        workspace = payload.get("workspace") or get_settings().default_workspace
+        try:
+            if unknown:
+                key = sorted(unknown)[0]
+                raise ValidationError(f"{key} is an unknown key of the execution input", field=key)
+            config = jobconfig.normalize_config(payload.get("config") or {})
+            job = new_job(workspace, config, job_id=job_id, label=payload.get("label"))
+        except ValidationError as err:
+            _record_invalid_start(job_id, workspace, payload, err)
+            raise
+        except PutError:
+            job = job_repo.get_job(job_id)  # a retried task: the first attempt created it
+    job.update(actions=[JobModel.execution_arn.set(event.get("execution_id"))])
+    return {"job_id": job_id, "slot_recheck_s": get_settings().slot_recheck_s}
+
+
+def _record_invalid_start(job_id: str, workspace: str, payload: dict[str, Any], err: ValidationError) -> None:
+    """A direct start with a bad config still shows up in the console, failed, with the reason."""
+    now = job_repo.utcnow()
+    raw = payload.get("config") if isinstance(payload.get("config"), dict) else {}
+    JobModel(
+        job_id,
+        workspace=workspace,
+        label=str(raw.get("label") or f"Job {job_id[:8]}"),
+        status=JobStatus.FAILED.value,
+        snapshot={},
+        plan=[],
+        step="Invalid configuration",
+        error=f"{err.field}: {err.message}" if err.field else err.message,
+        created_at=now,
+        finished_at=now,
+    ).save()
+
+
+def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
+    """Take the slot or park the execution; the answer goes through the task token."""
+    from chalicelib import aws
+
+    job = job_repo.get_job(event["job_id"])
+    token = event["token"]
+    if JobStatus(job.status).is_final:
+        aws.send_task_success(token, {"acquired": False, "cancelled": True})
+        return None
+    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), token)
+    if state.acquired:
+        if job.status != JobStatus.RUNNING.value:
+            job_repo.transition(job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, int(job.phase_index))))
+            with JobLog(job.job_id) as log:
+                log.info("Job started" if int(job.attempt) == 1 else "Job resumed from its checkpoint")
+        aws.send_task_success(token, {"acquired": True})
+    else:
+        JobModel(job.job_id).update(actions=[JobModel.step.set(f"Queued (position {state.position})")])
+    return None
+
+
+def _pending_batches(job: JobModel, phase: dict[str, Any]) -> list[int]:
+    try:
+        done = CheckpointModel.get(job.job_id, phase["name"], consistent_read=True).done_batches
+    except CheckpointModel.DoesNotExist:
+        done = set()
+    return [b for b in range(phase["batches"]) if b not in done]
+
+
+def next_step(event: dict[str, Any]) -> dict[str, Any]:
+    job = job_repo.get_job(event["job_id"])
+    none = {"phase": "", "batches": [], "max_concurrency": 1}
+    if job.control in ("stop", "force"):
+        return {"action": "finish", **none}
+    if job.control == "pause":
+        return {"action": "pause", **none}
+    plan, index = job.plan, int(job.phase_index)
+    while index < len(plan):
+        phase = plan[index]
+        pending = _pending_batches(job, phase)
+        if pending:
+            if index != int(job.phase_index):
+                job.update(actions=[
+                    JobModel.phase_index.set(index),
+                    JobModel.phase_units_done.set(0),
+                    JobModel.step.set(step_text(plan, index)),
+                ])
+            concurrency = job.snapshot["parameters"]["max_concurrency"]
+            if phase["name"] in once_runners():
+                return {"action": "once", "phase": phase["name"], "batches": [], "max_concurrency": 1}
+            wave = pending[: concurrency * WAVE_PER_CONCURRENCY]
+            return {"action": "batches", "phase": phase["name"], "batches": wave, "max_concurrency": concurrency}
+        index += 1
+    if index != int(job.phase_index):
+        job.update(actions=[JobModel.phase_index.set(index), JobModel.phase_units_done.set(0)])
+    return {"action": "finish", **none}
+
+
+def _context(job: JobModel, phase_name: str) -> tuple[PhaseContext, dict[str, Any]]:
+    index = next(i for i, p in enumerate(job.plan) if p["name"] == phase_name)
+    log = JobLog(job.job_id, debug=bool(job.snapshot.get("debug")), step=phase_name)
+    return PhaseContext(job=job, config=job.snapshot, log=log, phase_index=index), job.plan[index]
+
+
+def _checkpoint(job_id: str, phase: str, batch: int) -> None:
+    CheckpointModel(job_id, phase).update(actions=[CheckpointModel.done_batches.add({batch})])
+
+
+def run_batch(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.plan import batch_generations
+
+    job = job_repo.get_job(event["job_id"])
+    ctx, phase = _context(job, event["phase"])
+    batch = int(event["batch"])
+    if job.control:
+        return {"done": False}
+    generations = batch_generations(phase, batch, job.snapshot["generations"])
+    with ctx.log:
+        done = batch_runners()[phase["name"]](ctx, generations)
+    if done:
+        _checkpoint(job.job_id, phase["name"], batch)
+    return {"done": done}
+
+
+def run_phase(event: dict[str, Any]) -> dict[str, Any]:
+    job = job_repo.get_job(event["job_id"])
+    ctx, phase = _context(job, event["phase"])
+    with ctx.log:
+        once_runners()[phase["name"]](ctx)
+    _checkpoint(job.job_id, phase["name"], 0)
+    return {"done": True}
+
+
+def park_job(event: dict[str, Any]) -> None:
+    """Hold a paused job: store the token that `resume` answers; answer at once if no longer paused."""
+    from chalicelib import aws
+
+    job = job_repo.get_job(event["job_id"])
+    job.update(actions=[JobModel.park_token.set(event["token"])])
+    if job_repo.transition(job, JobStatus.PAUSED, JobModel.step.set("Paused")):
+        with JobLog(job.job_id) as log:
+            log.info("Job paused at a checkpoint")
+    job.refresh(consistent_read=True)
+    if job.control != "pause":
+        aws.send_task_success(event["token"], {"resumed": True})
+
+
+def finish_job(event: dict[str, Any]) -> dict[str, Any]:
+    """Set the final status and free the slot."""
+    job = job_repo.get_job(event["job_id"])
+    if not JobStatus(job.status).is_final:
+        if job.control in ("stop", "force"):
+            target = JobStatus.CANCELLED
+        elif int(job.images_ok) > 0:
+            target = JobStatus.COMPLETED
+        else:
+            target = JobStatus.FAILED
+        extra = [JobModel.control.remove(), JobModel.step.set(target.label)]
+        if target is JobStatus.FAILED:
+            extra.append(JobModel.error.set("No image was produced"))
+        if job_repo.transition(job, target, *extra):
+            with JobLog(job.job_id) as log:
+                log.info(f"Job {target.value}")
+    semaphore.release(job.workspace, job.job_id, _ticket(job))
+    return {"status": job.status}
+
+
+def _ticket(job: JobModel) -> int | None:
+    return int(job.ticket) if job.ticket is not None else None
+
+
+def fail_job(event: dict[str, Any]) -> None:
+    state = event.get("state") or {}
+    job_id = state.get("job_id") or (state.get("input") or {}).get("job_id") or event.get("execution_name")
+    job = job_repo.find_job(job_id) if job_id else None
+    if job is None:
+        return
+    error = state.get("error") or {}
+    message = describe_error(error)
+    mark_ended(job, message)
+
+
+def describe_error(error: dict[str, Any]) -> str:
+    """A readable error from Step Functions' {Error, Cause} (the cause is often Lambda's JSON)."""
+    import json
+
+    cause = error.get("Cause") or ""
+    try:
+        parsed = json.loads(cause)
+        cause = parsed.get("errorMessage") or cause
+    except (ValueError, AttributeError):
+        pass
+    name = error.get("Error") or "Error"
+    return f"{name}: {cause}" if cause else name
+
+
+def mark_ended(job: JobModel, message: str) -> None:
+    """An execution ended abnormally: failed (or cancelled after a force stop), slot released."""
+    if not JobStatus(job.status).is_final:
+        forced = job.control == "force"
+        target = JobStatus.CANCELLED if forced else JobStatus.FAILED
+        extra = [JobModel.control.remove(), JobModel.step.set(target.label)]
+        if not forced:
+            extra.append(JobModel.error.set(message[:2000]))
+        if job_repo.transition(job, target, *extra):
+            with JobLog(job.job_id) as log:
+                log.info("Job force-stopped" if forced else f"Job failed: {message}")
+    semaphore.release(job.workspace, job.job_id, _ticket(job))
+
+
+def cleanup_execution(event: dict[str, Any]) -> None:
+    """EventBridge "Execution Status Change" (FAILED, TIMED_OUT, ABORTED) for a job execution."""
+    import json
+
+    detail = event.get("detail") or {}
+    raw_input = detail.get("input") or "{}"
+    try:
+        payload = json.loads(raw_input) if isinstance(raw_input, str) else raw_input
+    except ValueError:
+        payload = {}
+    job_id = (payload or {}).get("job_id") or detail.get("name")
+    job = job_repo.find_job(job_id) if job_id else None
+    if job is None:
+        return
+    if job.execution_arn and detail.get("executionArn") and job.execution_arn != detail["executionArn"]:
+        return  # an older attempt of a job that has since been resumed
+    mark_ended(job, f"Execution {detail.get('status', 'ended').lower()}")
+
+
+def progress_of(job: JobModel) -> int:
+    return compute_progress(
+        job.plan or [],
+        int(job.phase_index),
+        int(job.phase_units_done),
+        finished=job.status == JobStatus.COMPLETED.value,
+        images_planned=int(job.images_planned),
+    )
+

@@ -1,0 +1,70 @@
+"""Per-job log lines: buffered in the task, written in order with one sequence reservation.
+
+Sequence numbers are reserved in blocks with an atomic counter on the job, so lines written by
+batches running at once never collide and always read back in order. Debug lines are kept only
+when the job runs in debug mode (SPEC §2 `debug`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from chalicelib.models import JobModel, LogLineModel
+
+STANDARD = "standard"
+DEBUG = "debug"
+
+# Called with each stored line; the WebSocket sender plugs in here.
+listeners: list[Callable[[LogLineModel], None]] = []
+
+
+@dataclass
+class JobLog:
+    job_id: str
+    debug: bool = False
+    step: str = ""
+    _pending: list[tuple[datetime, str, str, str]] = field(default_factory=list)
+
+    def info(self, message: str) -> None:
+        self._pending.append((datetime.now(timezone.utc), STANDARD, self.step, message))
+
+    def debug_line(self, message: str) -> None:
+        if self.debug:
+            self._pending.append((datetime.now(timezone.utc), DEBUG, self.step, message))
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        lines, self._pending = self._pending, []
+        job = JobModel(self.job_id)
+        job.update(actions=[JobModel.log_seq.add(len(lines))])
+        first = int(job.log_seq) - len(lines) + 1
+        with LogLineModel.batch_write() as batch:
+            stored = []
+            for offset, (time, level, step, message) in enumerate(lines):
+                line = LogLineModel(
+                    self.job_id, first + offset, time=time, level=level, step=step, message=message
+                )
+                batch.save(line)
+                stored.append(line)
+        for listener in listeners:
+            for line in stored:
+                listener(line)
+
+    def __enter__(self) -> JobLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
+
+def log_line_to_dict(line: LogLineModel) -> dict[str, object]:
+    return {
+        "seq": int(line.seq),
+        "time": line.time.isoformat().replace("+00:00", "Z"),
+        "level": line.level,
+        "step": line.step,
+        "message": line.message,
+    }

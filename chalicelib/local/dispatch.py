@@ -1,0 +1,60 @@
+"""Run moto's Lambda invocations in-process on our Chalice handlers.
+
+moto's Step Functions interpreter invokes Lambda tasks through its Lambda backend; replacing that
+backend's `invoke` routes each call to the function of the same name in `app.py`. A handler that
+raises is reported the way Lambda reports it (`x-amz-function-error` and `errorType`), so the
+state machine's Retry and Catch rules see the same error names as on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from typing import Any, Callable
+
+log = logging.getLogger("imgfactory.local")
+
+_handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+_installed = False
+
+
+def function_name_of(name_or_arn: str) -> str:
+    """`arn:aws:lambda:…:function:imgfactory-dev-run_batch` → `run_batch`."""
+    name = name_or_arn.split(":function:")[-1].split(":")[0]
+    return name.rsplit("-", 1)[-1]
+
+
+def install(handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> None:
+    global _installed
+    _handlers.update(handlers)
+    if _installed:
+        return
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    def invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any) -> bytes:
+        handler = _handlers.get(function_name_of(function_name))
+        if handler is None:
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorType": "ResourceNotFound", "errorMessage": function_name}).encode()
+        event = json.loads(body) if body else {}
+        try:
+            result = handler(event, None)
+        except Exception as err:  # noqa: BLE001 - reported to Step Functions like Lambda does
+            log.warning("task %s failed: %s", function_name, traceback.format_exc())
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorType": type(err).__name__, "errorMessage": str(err)}).encode()
+        return json.dumps(result).encode()
+
+    LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+    _installed = True
+
+
+def app_handlers() -> dict[str, Callable[[dict[str, Any], Any], Any]]:
+    """Every `@app.lambda_function` of app.py, by name."""
+    import app as application
+
+    return {
+        function.name: getattr(application, function.handler_string.rsplit(".", 1)[-1])
+        for function in application.app.pure_lambda_functions
+    }

@@ -1,0 +1,162 @@
+"""The local stack: an embedded moto server holding every resource production has.
+
+Tables come from the PynamoDB models, the state machines from the same ASL files the CDK app
+deploys, and Lambda tasks run in this process on our handlers. A watcher stands in for what
+EventBridge does on AWS (start the cleanup machine when a job execution fails, times out or is
+aborted), calling the same cleanup code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/imgfactory-local-states"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def quiet_logs() -> None:
+    for name in ("werkzeug", "moto", "moto.stepfunctions.parser", "botocore", "urllib3"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+@dataclass
+class LocalStack:
+    stage: str = "local"
+    moto_port: int = 0
+    slot_recheck_s: int = 30
+    images_per_batch: int | None = None
+    watch_interval_s: float = 0.25
+    workspace: str = "default"
+    endpoint: str = ""
+    job_machine_arn: str = ""
+    cleanup_machine_arn: str = ""
+    _server: object = None
+    _watcher: threading.Thread | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> LocalStack:
+        quiet_logs()
+        self.moto_port = self.moto_port or free_port()
+        self.endpoint = f"http://127.0.0.1:{self.moto_port}"
+        self._set_environment()
+        from moto.server import ThreadedMotoServer
+
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        server.start()
+        self._server = server
+        import requests
+
+        requests.post(
+            f"{self.endpoint}/moto-api/config",
+            json={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}},
+            timeout=10,
+        ).raise_for_status()
+        self._create_resources()
+        self._watcher = threading.Thread(target=self._watch, name="imgfactory-watcher", daemon=True)
+        self._watcher.start()
+        return self
+
+    def _set_environment(self) -> None:
+        from chalicelib import settings as s
+
+        os.environ["MOTO_PORT"] = str(self.moto_port)  # moto's interpreter calls back here
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+        os.environ["AWS_DEFAULT_REGION"] = REGION
+        prefix = f"imgfactory-{self.stage}"
+        self.job_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{prefix}-job"
+        self.cleanup_machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{prefix}-cleanup"
+        env = {
+            s.ENV_STAGE: self.stage,
+            s.ENV_AWS_ENDPOINT: self.endpoint,
+            s.ENV_TABLE_PREFIX: prefix,
+            s.ENV_BUCKET: f"{prefix}-images",
+            s.ENV_JOB_MACHINE_ARN: self.job_machine_arn,
+            s.ENV_SLOT_RECHECK_S: str(self.slot_recheck_s),
+            s.ENV_DEFAULT_WORKSPACE: self.workspace,
+            s.ENV_LOCAL: "1",
+        }
+        if self.images_per_batch:
+            env[s.ENV_IMAGES_PER_BATCH] = str(self.images_per_batch)
+        os.environ.update(env)
+        s.reset_settings()
+
+    def _create_resources(self) -> None:
+        from chalicelib import asl, aws, models
+        from chalicelib.local import dispatch
+        from chalicelib.settings import get_settings
+
+        settings = get_settings()
+        models.create_tables(settings)
+        aws.s3().create_bucket(Bucket=settings.bucket)
+        dispatch.install(dispatch.app_handlers())
+        prefix = f"imgfactory-{self.stage}"
+        arns = {
+            name: f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-{name}"
+            for name in asl.TASK_FUNCTIONS
+        }
+        substitutions = asl.function_substitutions(arns)
+        for machine in asl.MACHINES:
+            aws.sfn().create_state_machine(
+                name=f"{prefix}-{machine}",
+                definition=asl.render(machine, substitutions),
+                roleArn=ROLE_ARN,
+            )
+
+    # --- stand-in for the EventBridge rule on execution status changes -------------------
+
+    def _watch(self) -> None:
+        from chalicelib import aws
+
+        seen: set[str] = set()
+        while not self._stop.wait(self.watch_interval_s):
+            try:
+                for status in ("FAILED", "TIMED_OUT", "ABORTED"):
+                    pages = aws.sfn().get_paginator("list_executions").paginate(
+                        stateMachineArn=self.job_machine_arn, statusFilter=status
+                    )
+                    for page in pages:
+                        for execution in page["executions"]:
+                            arn = execution["executionArn"]
+                            if arn not in seen:
+                                seen.add(arn)
+                                self._start_cleanup(arn)
+            except Exception:  # noqa: BLE001 - the watcher must outlive a transient error
+                logging.getLogger("imgfactory.local").exception("watcher pass failed")
+
+    def _start_cleanup(self, execution_arn: str) -> None:
+        import json
+
+        from chalicelib import aws
+
+        described = aws.sfn().describe_execution(executionArn=execution_arn)
+        event = {
+            "source": "aws.states",
+            "detail-type": "Step Functions Execution Status Change",
+            "detail": {
+                "executionArn": execution_arn,
+                "stateMachineArn": self.job_machine_arn,
+                "name": described["name"],
+                "status": described["status"],
+                "input": described.get("input", "{}"),
+            },
+        }
+        aws.sfn().start_execution(stateMachineArn=self.cleanup_machine_arn, input=json.dumps(event))
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._watcher:
+            self._watcher.join(timeout=5)
+        if self._server is not None:
+            self._server.stop()  # type: ignore[attr-defined]

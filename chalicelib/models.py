@@ -1,0 +1,183 @@
+"""PynamoDB models: the DynamoDB tables and their indexes.
+
+Table names come from the settings (`bind_tables`), so the same classes serve AWS, the local moto
+server and tests. The CDK app and the local stack both create tables from these definitions.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.settings import Settings
+
+
+class JobsByWorkspace(GlobalSecondaryIndex["JobModel"]):
+    """A workspace's jobs, newest or oldest first."""
+
+    class Meta:
+        index_name = "by_workspace_created"
+        projection = AllProjection()
+
+    workspace = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class JobModel(Model):
+    """One execution of a job configuration (SPEC §2 "Job")."""
+
+    class Meta:
+        table_name = "jobs"
+        billing_mode = "PAY_PER_REQUEST"
+
+    job_id = UnicodeAttribute(hash_key=True)
+    workspace = UnicodeAttribute()
+    label = UnicodeAttribute()
+    status = UnicodeAttribute()
+    config_id = UnicodeAttribute(null=True)
+    parent_id = UnicodeAttribute(null=True)
+    snapshot = JSONAttribute()  # the as-run configuration, never with API keys
+    plan = JSONAttribute()  # [{"name", "weight", "units", "batches"}], fixed at registration
+    phase_index = NumberAttribute(default=0)  # index in plan of the phase running now
+    phase_units_done = NumberAttribute(default=0)
+    step = UnicodeAttribute(default="")  # human-readable current step
+    images_planned = NumberAttribute(default=0)
+    images_ok = NumberAttribute(default=0)
+    images_failed = NumberAttribute(default=0)
+    control = UnicodeAttribute(null=True)  # "stop" | "pause" | "force": asked, not yet done
+    park_token = UnicodeAttribute(null=True)  # task token of a paused execution
+    ticket = NumberAttribute(null=True)  # FIFO ticket in the workspace queue
+    execution_arn = UnicodeAttribute(null=True)
+    attempt = NumberAttribute(default=1)
+    log_seq = NumberAttribute(default=0)  # last log sequence number handed out
+    error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    started_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+    by_workspace = JobsByWorkspace()
+
+
+class ConfigModel(Model):
+    """A job configuration ("current settings"), keyed by id, never by label."""
+
+    class Meta:
+        table_name = "configs"
+        billing_mode = "PAY_PER_REQUEST"
+
+    config_id = UnicodeAttribute(hash_key=True)
+    workspace = UnicodeAttribute()
+    config = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ImagesByJob(GlobalSecondaryIndex["ImageModel"]):
+    """A job's images in generation order; a batch is a key range."""
+
+    class Meta:
+        index_name = "by_job"
+        projection = AllProjection()
+
+    job_id = UnicodeAttribute(hash_key=True)
+    image_id = UnicodeAttribute(range_key=True)
+
+
+class ImageModel(Model):
+    """One produced (or failed) image. Its id is `<job_id>.<generation>.<variation>`."""
+
+    class Meta:
+        table_name = "images"
+        billing_mode = "PAY_PER_REQUEST"
+
+    image_id = UnicodeAttribute(hash_key=True)
+    job_id = UnicodeAttribute()
+    workspace = UnicodeAttribute()
+    generation = NumberAttribute()
+    variation = NumberAttribute()
+    keyword = UnicodeAttribute(default="")
+    prompt = UnicodeAttribute(default="")
+    provider = UnicodeAttribute()
+    seed = NumberAttribute()
+    status = UnicodeAttribute()
+    failure = JSONAttribute(null=True)  # {"stage", "category", "message"}
+    original_key = UnicodeAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    by_job = ImagesByJob()
+
+
+class LogLineModel(Model):
+    """A job's log, append-only and ordered by sequence number."""
+
+    class Meta:
+        table_name = "logs"
+        billing_mode = "PAY_PER_REQUEST"
+
+    job_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    time = UTCDateTimeAttribute()
+    level = UnicodeAttribute()  # "standard" | "debug"
+    step = UnicodeAttribute(default="")
+    message = UnicodeAttribute()
+
+
+class SemaphoreModel(Model):
+    """Per workspace: the `LOCK` item (owner, ticket counter) and FIFO queue items `Q#<ticket>`."""
+
+    class Meta:
+        table_name = "semaphore"
+        billing_mode = "PAY_PER_REQUEST"
+
+    workspace = UnicodeAttribute(hash_key=True)
+    entry = UnicodeAttribute(range_key=True)
+    owner = UnicodeAttribute(null=True)  # LOCK: the job holding the slot
+    next_ticket = NumberAttribute(null=True)  # LOCK: last ticket handed out
+    job_id = UnicodeAttribute(null=True)  # Q#: the waiting job
+    token = UnicodeAttribute(null=True)  # Q#: task token that wakes the waiting execution
+
+
+class CheckpointModel(Model):
+    """What a job has finished: per phase, the set of finished batch indexes."""
+
+    class Meta:
+        table_name = "checkpoints"
+        billing_mode = "PAY_PER_REQUEST"
+
+    job_id = UnicodeAttribute(hash_key=True)
+    phase = UnicodeAttribute(range_key=True)
+    done_batches = NumberSetAttribute(default=set)
+
+
+ALL_MODELS: dict[str, type[Model]] = {
+    "jobs": JobModel,
+    "configs": ConfigModel,
+    "images": ImageModel,
+    "logs": LogLineModel,
+    "semaphore": SemaphoreModel,
+    "checkpoints": CheckpointModel,
+}
+
+
+def bind_tables(settings: Settings) -> None:
+    """Point every model at this deployment's tables and endpoint."""
+    for short, model in ALL_MODELS.items():
+        model.Meta.table_name = settings.table_name(short)
+        model.Meta.region = settings.region
+        model.Meta.host = settings.aws_endpoint
+        model._connection = None  # PynamoDB caches the connection with the old host
+
+
+def create_tables(settings: Settings) -> None:
+    """Create every table that does not exist yet (local stack and tests)."""
+    bind_tables(settings)
+    for model in ALL_MODELS.values():
+        if not model.exists():
+            model.create_table(wait=True)

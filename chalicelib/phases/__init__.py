@@ -1,0 +1,57 @@
+"""Job phases. Each module does one kind of work; the engine runs them in the job's plan order.
+
+A batched phase implements `run_batch(ctx, generations) -> bool` (True when the whole batch is
+done, False when it stopped early for a stop or pause request); a phase that runs once implements
+`run_once(ctx)`. Both must be idempotent: a batch may run again after a crash, and must skip what
+the previous attempt finished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from chalicelib.joblog import JobLog
+from chalicelib.models import JobModel
+
+
+@dataclass
+class PhaseContext:
+    job: JobModel
+    config: dict[str, Any]
+    log: JobLog
+    phase_index: int
+
+    @property
+    def job_id(self) -> str:
+        return self.job.job_id
+
+    def should_stop(self) -> bool:
+        """True when a stop, pause or force stop was asked: finish the current image, then return."""
+        fresh = JobModel.get(self.job.job_id, consistent_read=True, attributes_to_get=["job_id", "control"])
+        return fresh.control is not None
+
+    def units_done(self, count: int) -> None:
+        """Report finished units (generations or images) of the current phase."""
+        if count:
+            JobModel(self.job.job_id).update(actions=[JobModel.phase_units_done.add(count)])
+
+
+BatchRunner = Callable[[PhaseContext, range], bool]
+OnceRunner = Callable[[PhaseContext], None]
+
+
+def batch_runners() -> dict[str, BatchRunner]:
+    from chalicelib.phases import generate, prompts
+
+    return {"prompts": prompts.run_batch, "generate": generate.run_batch}
+
+
+def once_runners() -> dict[str, OnceRunner]:
+    from chalicelib.phases import finalize
+
+    return {"finalize": finalize.run_once}
+
+
+def available_phases() -> set[str]:
+    return set(batch_runners()) | set(once_runners())

@@ -1,0 +1,129 @@
+"""The weighted phase plan of a job, its batches, and the progress derived from them.
+
+A plan is fixed when the job is registered and stored on the job, so a resume runs the same plan
+even if deployment settings changed. Progress is never stored: it is derived from the plan, the
+current phase and its finished units (SPEC §3, seed 001).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Relative cost of each phase kind; normalised to sum to 100 over the phases a plan uses.
+RAW_WEIGHTS: dict[str, int] = {
+    "prompts": 10,
+    "generate": 60,
+    "remove_bg": 10,
+    "process": 10,
+    "quality_check": 10,
+    "metadata": 10,
+    "finalize": 5,
+}
+# How a phase's work is counted: per generation, per image, or once.
+UNIT_KIND: dict[str, str] = {
+    "prompts": "generation",
+    "generate": "image",
+    "remove_bg": "image",
+    "process": "image",
+    "quality_check": "image",
+    "metadata": "image",
+    "finalize": "once",
+}
+PROMPT_BATCH_SCALE = 10
+STEP_TITLES: dict[str, str] = {
+    "prompts": "Prompt generation",
+    "generate": "Image generation",
+    "remove_bg": "Background removal",
+    "process": "Conversion and enhancement",
+    "quality_check": "Quality check",
+    "metadata": "Metadata",
+    "finalize": "Finalize",
+}
+
+
+@dataclass(frozen=True)
+class PlannedPhase:
+    name: str
+    weight: int
+    units: int  # generations or images to do; 1 for a phase that runs once
+    batches: int  # Lambda tasks the phase is split into (1 for a phase that runs once)
+    generations_per_batch: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def normalise_weights(names: list[str]) -> list[int]:
+    """Integer weights proportional to RAW_WEIGHTS that sum to exactly 100 (largest remainder)."""
+    raw = [RAW_WEIGHTS[n] for n in names]
+    total = sum(raw)
+    exact = [r * 100 / total for r in raw]
+    weights = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(names)), key=lambda i: exact[i] - weights[i], reverse=True)
+    for i in by_remainder[: 100 - sum(weights)]:
+        weights[i] += 1
+    return weights
+
+
+def generations_per_batch(variations: int, images_per_batch: int) -> int:
+    """Batches align to generations: one provider call makes all variations of a generation."""
+    return max(1, images_per_batch // max(1, variations))
+
+
+def build_plan(
+    names: list[str], generations: int, variations: int, images_per_batch: int
+) -> list[PlannedPhase]:
+    phases = []
+    for name, weight in zip(names, normalise_weights(names)):
+        kind = UNIT_KIND[name]
+        # Prompts are cheap per generation, so they go in batches ten times larger.
+        scale = PROMPT_BATCH_SCALE if kind == "generation" else 1
+        per_batch = generations_per_batch(variations, images_per_batch) * scale
+        if kind == "once":
+            phases.append(PlannedPhase(name, weight, 1, 1, per_batch))
+        else:
+            units = generations if kind == "generation" else generations * variations
+            batches = math.ceil(generations / per_batch)
+            phases.append(PlannedPhase(name, weight, units, batches, per_batch))
+    return phases
+
+
+def batch_generations(phase: dict[str, Any], batch: int, generations: int) -> range:
+    """The generation indexes that batch `batch` of a phase covers."""
+    per_batch = phase["generations_per_batch"]
+    return range(batch * per_batch, min((batch + 1) * per_batch, generations))
+
+
+def step_text(plan: list[dict[str, Any]], phase_index: int) -> str:
+    if not plan:
+        return ""
+    index = min(phase_index, len(plan) - 1)
+    return f"Step {index + 1}/{len(plan)}: {STEP_TITLES[plan[index]['name']]}"
+
+
+def compute_progress(
+    plan: list[dict[str, Any]],
+    phase_index: int,
+    units_done: int,
+    *,
+    finished: bool,
+    images_planned: int,
+) -> int:
+    """Progress 0–100 per SPEC §3.
+
+    Finished phases count their full weight, the current one its fraction done. One image shows 0
+    until the job is done; with a quality check in the plan the bar holds at 95 until the end; an
+    unfinished job never shows 100.
+    """
+    if finished:
+        return 100
+    if images_planned <= 1:
+        return 0
+    done = sum(p["weight"] for p in plan[:phase_index])
+    if phase_index < len(plan):
+        current = plan[phase_index]
+        done += current["weight"] * min(1.0, units_done / max(1, current["units"]))
+    cap = 95 if any(p["name"] == "quality_check" for p in plan) else 99
+    return int(min(done, cap))

@@ -1,0 +1,201 @@
+"""A FIFO, concurrency-one semaphore per workspace, held in DynamoDB.
+
+Items (table `semaphore`, hash key = workspace):
+- `LOCK`: `owner` = the job holding the slot, `next_ticket` = the last ticket handed out.
+- `Q#<ticket>`: a waiting job and the task token that wakes its execution.
+
+Only the head of the queue may take the slot, with a conditional write on `owner`, so two jobs can
+never hold it and jobs run in ticket order. Release is idempotent and wakes the next head by
+answering its task token; a queued execution also re-checks on a timer, and a slot whose owner has
+already ended is taken back, so a lost wake-up or a crashed owner never blocks the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
+
+from chalicelib import aws
+from chalicelib.models import JobModel, SemaphoreModel
+from chalicelib.statuses import JobStatus
+
+LOCK = "LOCK"
+
+
+def _queue_key(ticket: int) -> str:
+    return f"Q#{ticket:012d}"
+
+
+def _conditional_failed(err: Exception) -> bool:
+    return getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class SlotState:
+    acquired: bool
+    position: int  # 0 when acquired; 1 = next in line
+
+
+def ensure_lock(workspace: str) -> None:
+    try:
+        SemaphoreModel(workspace, LOCK, next_ticket=0).save(
+            condition=SemaphoreModel.workspace.does_not_exist()
+        )
+    except PutError as err:
+        if not _conditional_failed(err):
+            raise
+
+
+def take_ticket(workspace: str, job_id: str) -> int:
+    """Join the end of the workspace queue; returns the ticket (its place in FIFO order)."""
+    ensure_lock(workspace)
+    lock = SemaphoreModel(workspace, LOCK)
+    lock.update(actions=[SemaphoreModel.next_ticket.add(1)])
+    ticket = int(lock.next_ticket or 0)
+    SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id).save()
+    return ticket
+
+
+def _lock(workspace: str) -> SemaphoreModel:
+    ensure_lock(workspace)
+    return SemaphoreModel.get(workspace, LOCK, consistent_read=True)
+
+
+def _head(workspace: str) -> SemaphoreModel | None:
+    query = SemaphoreModel.query(
+        workspace,
+        SemaphoreModel.entry.startswith("Q#"),
+        consistent_read=True,
+        limit=1,
+    )
+    return next(iter(query), None)
+
+
+def queue_position(workspace: str, ticket: int) -> int:
+    """1 for the head of the queue, 2 for the next, …"""
+    return SemaphoreModel.count(
+        workspace,
+        SemaphoreModel.entry.between("Q#", _queue_key(ticket)),
+        consistent_read=True,
+    )
+
+
+def _owner_has_ended(owner_id: str) -> bool:
+    """True when the slot's owner can no longer release it itself (crashed or ended)."""
+    try:
+        owner = JobModel.get(owner_id, consistent_read=True)
+    except JobModel.DoesNotExist:
+        return True
+    if JobStatus(owner.status).is_final:
+        return True
+    if owner.execution_arn:
+        try:
+            return aws.execution_status(owner.execution_arn) != "RUNNING"
+        except Exception:  # noqa: BLE001 - an unknown execution cannot hold the slot either
+            return True
+    return False
+
+
+def _take_slot(workspace: str, job_id: str) -> bool:
+    try:
+        SemaphoreModel(workspace, LOCK).update(
+            actions=[SemaphoreModel.owner.set(job_id)],
+            condition=SemaphoreModel.owner.does_not_exist() | (SemaphoreModel.owner == job_id),
+        )
+        return True
+    except UpdateError as err:
+        if _conditional_failed(err):
+            return False
+        raise
+
+
+def _free_slot(workspace: str, owner_id: str) -> None:
+    try:
+        SemaphoreModel(workspace, LOCK).update(
+            actions=[SemaphoreModel.owner.remove()],
+            condition=SemaphoreModel.owner == owner_id,
+        )
+    except UpdateError as err:
+        if not _conditional_failed(err):
+            raise
+
+
+def try_acquire(workspace: str, job_id: str, ticket: int, token: str | None) -> SlotState:
+    """Take the slot if this job is at the head of the queue and the slot is free.
+
+    The task token is stored first, so a release that happens after this check always finds a
+    token to wake; a release before it leaves the slot free for the check below.
+    """
+    entry_key = _queue_key(ticket)
+    if token:
+        try:
+            SemaphoreModel(workspace, entry_key).update(
+                actions=[SemaphoreModel.token.set(token)],
+                condition=SemaphoreModel.entry.exists(),
+            )
+        except UpdateError as err:
+            if not _conditional_failed(err):
+                raise
+    lock = _lock(workspace)
+    acquired = lock.owner == job_id
+    if not acquired:
+        head = _head(workspace)
+        if head is not None and head.job_id == job_id:
+            if lock.owner and _owner_has_ended(lock.owner):
+                _free_slot(workspace, lock.owner)
+            acquired = _take_slot(workspace, job_id)
+    if acquired:
+        _delete_entry(workspace, entry_key)
+        return SlotState(True, 0)
+    return SlotState(False, max(1, queue_position(workspace, ticket)))
+
+
+def waiting_token(workspace: str, ticket: int | None) -> str | None:
+    """The task token a queued execution waits on, if it has stored one."""
+    if ticket is None:
+        return None
+    try:
+        return SemaphoreModel.get(workspace, _queue_key(ticket), consistent_read=True).token
+    except SemaphoreModel.DoesNotExist:
+        return None
+
+
+def _delete_entry(workspace: str, entry_key: str) -> None:
+    try:
+        SemaphoreModel(workspace, entry_key).delete()
+    except DeleteError:
+        pass
+
+
+def release(workspace: str, job_id: str, ticket: int | None) -> None:
+    """Give the slot back (if held) and leave the queue (if in it). Safe to call any number of
+    times, from the job's own execution, the cleanup machine or a force stop."""
+    _free_slot(workspace, job_id)
+    if ticket is not None:
+        _delete_entry(workspace, _queue_key(ticket))
+    wake_next(workspace)
+
+
+def wake_next(workspace: str) -> None:
+    """Wake the head of the queue so it tries to take the free slot.
+
+    Entries of jobs that have already ended are dropped on the way.
+    """
+    lock = _lock(workspace)
+    if lock.owner:
+        return
+    for entry in SemaphoreModel.query(
+        workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True
+    ):
+        try:
+            job = JobModel.get(entry.job_id, consistent_read=True)
+            ended = JobStatus(job.status).is_final
+        except JobModel.DoesNotExist:
+            ended = True
+        if ended:
+            _delete_entry(workspace, entry.entry)
+            continue
+        if entry.token:
+            aws.send_task_success(entry.token, {"acquired": False, "woken": True})
+        return

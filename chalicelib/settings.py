@@ -1,0 +1,87 @@
+"""The one place that reads the environment.
+
+Every deployment knob is an environment variable named here; the CDK app sets them per stage and
+the local stack sets them for `imgfactory dev`. Resolution order: explicit argument > env > default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+ENV_STAGE = "IMGF_STAGE"
+ENV_REGION = "AWS_DEFAULT_REGION"
+ENV_AWS_ENDPOINT = "IMGF_AWS_ENDPOINT"
+ENV_TABLE_PREFIX = "IMGF_TABLE_PREFIX"
+ENV_BUCKET = "IMGF_BUCKET"
+ENV_JOB_MACHINE_ARN = "IMGF_JOB_STATE_MACHINE_ARN"
+ENV_WEBSOCKET_URL = "IMGF_WEBSOCKET_URL"
+ENV_DEFAULT_WORKSPACE = "IMGF_DEFAULT_WORKSPACE"
+ENV_IMAGES_PER_BATCH = "IMGF_IMAGES_PER_BATCH"
+ENV_SLOT_RECHECK_S = "IMGF_SLOT_RECHECK_S"
+ENV_LOCAL = "IMGF_LOCAL"
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "dev"
+    region: str = "us-east-1"
+    aws_endpoint: str | None = None
+    table_prefix: str = "imgfactory-dev"
+    bucket: str = "imgfactory-dev-images"
+    job_state_machine_arn: str = ""
+    websocket_url: str | None = None
+    default_workspace: str = "default"
+    # Images handled by one Lambda task: bigger batches mean fewer state transitions per image
+    # (Step Functions bills transitions and caps history at 25,000 events per execution).
+    images_per_batch: int = 10
+    # A queued job re-checks the slot at least this often even if no wake-up reaches it.
+    slot_recheck_s: int = 300
+    local: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def table_name(self, short: str) -> str:
+        return f"{self.table_prefix}-{short}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _int(env: dict[str, str], key: str, default: int) -> int:
+    value = env.get(key)
+    return int(value) if value not in (None, "") else default
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    stage = env.get(ENV_STAGE, "dev")
+    prefix = env.get(ENV_TABLE_PREFIX, f"imgfactory-{stage}")
+    return Settings(
+        stage=stage,
+        region=env.get(ENV_REGION, "us-east-1"),
+        aws_endpoint=env.get(ENV_AWS_ENDPOINT) or None,
+        table_prefix=prefix,
+        bucket=env.get(ENV_BUCKET, f"{prefix}-images"),
+        job_state_machine_arn=env.get(ENV_JOB_MACHINE_ARN, ""),
+        websocket_url=env.get(ENV_WEBSOCKET_URL) or None,
+        default_workspace=env.get(ENV_DEFAULT_WORKSPACE, "default"),
+        images_per_batch=_int(env, ENV_IMAGES_PER_BATCH, 10),
+        slot_recheck_s=_int(env, ENV_SLOT_RECHECK_S, 300),
+        local=env.get(ENV_LOCAL, "") == "1",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once (Lambda containers and the local stack alike)."""
+    return settings_from_env()
+
+
+def reset_settings() -> None:
+    """Forget cached settings and clients (the local stack calls this after setting the env)."""
+    get_settings.cache_clear()
+    from chalicelib import aws, models
+
+    aws.reset_clients()
+    models.bind_tables(get_settings())

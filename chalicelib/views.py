@@ -1,0 +1,96 @@
+"""How jobs and images look in API responses (snake_case JSON, UTC times ending in Z)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib import aws, semaphore
+from chalicelib.engine import progress_of
+from chalicelib.models import ImageModel, JobModel
+from chalicelib.statuses import JobStatus
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def job_summary(job: JobModel) -> dict[str, Any]:
+    status = JobStatus(job.status)
+    duration = None
+    if job.started_at:
+        end = job.finished_at or datetime.now(job.started_at.tzinfo)
+        duration = round((end - job.started_at).total_seconds(), 3)
+    queue_position = None
+    if status is JobStatus.QUEUED and job.ticket is not None:
+        queue_position = semaphore.queue_position(job.workspace, int(job.ticket)) or None
+    return {
+        "id": job.job_id,
+        "label": job.label,
+        "status": status.value,
+        "status_label": status.label,
+        "progress": progress_of(job),
+        "step": job.step,
+        "queue_position": queue_position,
+        "images_planned": int(job.images_planned),
+        "images_ok": int(job.images_ok),
+        "images_failed": int(job.images_failed),
+        "parent_id": job.parent_id,
+        "config_id": job.config_id,
+        "error": job.error,
+        "control": job.control,
+        "attempt": int(job.attempt),
+        "created_at": iso(job.created_at),
+        "started_at": iso(job.started_at),
+        "finished_at": iso(job.finished_at),
+        "duration_s": duration,
+    }
+
+
+def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str, Any]:
+    phase_index = int(job.phase_index)
+    phases = []
+    for index, phase in enumerate(job.plan or []):
+        if index < phase_index or job.status == JobStatus.COMPLETED.value:
+            state = "done"
+        elif index == phase_index and job.status == JobStatus.RUNNING.value:
+            state = "running"
+        else:
+            state = "pending"
+        phases.append({**phase, "state": state})
+    return {
+        **job_summary(job),
+        "snapshot": job.snapshot,
+        "config": current_config,
+        "phases": phases,
+        "execution_arn": job.execution_arn,
+        "statistics": {
+            "total": int(job.images_planned),
+            "successful": int(job.images_ok),
+            "failed": int(job.images_failed),
+            "success_rate": round(int(job.images_ok) / int(job.images_planned), 4) if job.images_planned else 0,
+        },
+    }
+
+
+def image_view(image: ImageModel) -> dict[str, Any]:
+    return {
+        "id": image.image_id,
+        "job_id": image.job_id,
+        "status": image.status,
+        "generation": int(image.generation),
+        "variation": int(image.variation),
+        "keyword": image.keyword,
+        "prompt": image.prompt,
+        "provider": image.provider,
+        "seed": int(image.seed),
+        "width": int(image.width) if image.width is not None else None,
+        "height": int(image.height) if image.height is not None else None,
+        "title": None,
+        "description": None,
+        "tags": [],
+        "failure": image.failure,
+        "url": aws.presigned_url(image.original_key) if image.original_key else None,
+        "thumbnail_url": None,
+        "created_at": iso(image.created_at),
+    }
