@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 
 ACCOUNT = "123456789012"
@@ -94,7 +95,7 @@ class LocalStack:
 
     def _create_resources(self) -> None:
         from chalicelib import asl, aws, models
-        from chalicelib.local import dispatch
+        from imgfactory.local import dispatch
         from chalicelib.settings import get_settings
 
         settings = get_settings()
@@ -152,7 +153,11 @@ class LocalStack:
                 "input": described.get("input", "{}"),
             },
         }
-        aws.sfn().start_execution(stateMachineArn=self.cleanup_machine_arn, input=json.dumps(event))
+        aws.sfn().start_execution(
+            stateMachineArn=self.cleanup_machine_arn,
+            name=f"cleanup-{uuid.uuid4().hex}",  # moto names an unnamed execution "None"
+            input=json.dumps(event),
+        )
 
     def stop(self) -> None:
         self._stop.set()

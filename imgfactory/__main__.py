@@ -1,0 +1,5 @@
+import sys
+
+from imgfactory.cli import main
+
+sys.exit(main())

@@ -1,0 +1,26 @@
+"""Shared fixtures. Functional tests run against one local stack per test process: an embedded
+moto server executing the real state machines, with Lambda tasks dispatched in-process."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def stack():
+    from imgfactory.local.stack import LocalStack
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Small batches so a few images already span several batches and waves.
+    local = LocalStack(stage=f"test-{worker}", slot_recheck_s=2, images_per_batch=2).start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def workspace(stack) -> str:
+    """A fresh workspace per test: its own semaphore and queue, its own jobs."""
+    return f"ws-{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,65 @@
+"""Helpers for functional tests: start jobs, wait for them, look at what they left."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from chalicelib import aws
+from chalicelib.models import ImageModel, JobModel, SemaphoreModel
+from chalicelib.repositories import jobs as job_repo
+from chalicelib.services import jobs as job_service
+from chalicelib.settings import get_settings
+
+QUIET = {"quality_check": False, "metadata": False}
+
+
+def config(generations: int = 6, **extra: Any) -> dict[str, Any]:
+    return {"generations": generations, "keywords": ["red fox", "blue lake"], "ai": QUIET, **extra}
+
+
+def start(workspace: str, generations: int = 6, **extra: Any) -> JobModel:
+    return job_service.start_job(workspace, {"config": config(generations, **extra)})
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 30, interval: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+def wait_status(job_id: str, *statuses: str, timeout: float = 30) -> JobModel:
+    def reached() -> JobModel | None:
+        job = job_repo.find_job(job_id)  # a job started straight on Step Functions appears later
+        return job if job is not None and job.status in statuses else None
+
+    try:
+        return wait_until(reached, timeout)
+    except AssertionError:
+        job = job_repo.find_job(job_id)
+        seen = f"{job.status} ({job.step}, {job.error})" if job else "missing"
+        raise AssertionError(f"job {job_id} is {seen}, not {statuses}") from None
+
+
+def images_of(job_id: str) -> list[ImageModel]:
+    return list(ImageModel.by_job.query(job_id))
+
+
+def stored_originals(job_id: str) -> list[str]:
+    response = aws.s3().list_objects_v2(Bucket=get_settings().bucket, Prefix=f"jobs/{job_id}/original/")
+    return [item["Key"] for item in response.get("Contents", [])]
+
+
+def slot_owner(workspace: str) -> str | None:
+    try:
+        return SemaphoreModel.get(workspace, "LOCK", consistent_read=True).owner
+    except SemaphoreModel.DoesNotExist:
+        return None
+
+
+def execution_status(job: JobModel) -> str:
+    return aws.execution_status(job_repo.get_job(job.job_id).execution_arn)
