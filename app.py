@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Callable
+from typing import Any
 
-from chalice import Chalice, Response
-from chalice.app import BadRequestError
+from chalice import Chalice
 
 from chalicelib.api import health, images, jobs
-from chalicelib.errors import ImageFactoryError
 
 app = Chalice(app_name="imgfactory")
 app.register_blueprint(health.bp)
 app.register_blueprint(jobs.bp)
 app.register_blueprint(images.bp)
-log = logging.getLogger("imgfactory")
-
-
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    error = {"code": code, "message": message}
-    if field:
-        error["field"] = field
-    return Response({"error": error}, status_code=status)
-
-
-@app.middleware("http")
-def map_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """The one mapping of domain errors to HTTP responses."""
-    try:
-        return get_response(event)
-    except ImageFactoryError as err:
-        return error_response(err.http_status, err.code, err.message, err.field)
-    except BadRequestError as err:
-        return error_response(400, "invalid_input", str(err), "body")
 
 
 # --- Step Functions tasks (stepfunctions/job.asl.json) ---------------------------------------

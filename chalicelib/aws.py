@@ -7,7 +7,7 @@ its moto server through the settings' endpoint.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _CLIENT_CONFIG = Config(retries={"max_attempts": 4, "mode": "standard"}, max_pool_connections=32)
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     settings = get_settings()
     return boto3.client(

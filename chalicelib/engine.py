@@ -111,14 +111,14 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
             raise
         except PutError:
             job = job_repo.get_job(job_id)  # a retried task: the first attempt created it
-    job.update(actions=[JobModel.execution_arn.set(event.get("execution_id"))])
+    job.update(actions=[JobModel.execution_arn.set(str(event.get("execution_id") or ""))])
     return {"job_id": job_id, "slot_recheck_s": get_settings().slot_recheck_s}
 
 
 def _record_invalid_start(job_id: str, workspace: str, payload: dict[str, Any], err: ValidationError) -> None:
     """A direct start with a bad config still shows up in the console, failed, with the reason."""
     now = job_repo.utcnow()
-    raw = payload.get("config") if isinstance(payload.get("config"), dict) else {}
+    raw: dict[str, Any] = payload["config"] if isinstance(payload.get("config"), dict) else {}
     JobModel(
         job_id,
         workspace=workspace,
@@ -145,7 +145,9 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
     state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), token)
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
-            job_repo.transition(job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, int(job.phase_index))))
+            job_repo.transition(
+                job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, int(job.phase_index)))
+            )
             with JobLog(job.job_id) as log:
                 log.info("Job started" if int(job.attempt) == 1 else "Job resumed from its checkpoint")
         aws.send_task_success(token, {"acquired": True})
@@ -175,16 +177,23 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
         pending = _pending_batches(job, phase)
         if pending:
             if index != int(job.phase_index):
-                job.update(actions=[
-                    JobModel.phase_index.set(index),
-                    JobModel.phase_units_done.set(0),
-                    JobModel.step.set(step_text(plan, index)),
-                ])
+                job.update(
+                    actions=[
+                        JobModel.phase_index.set(index),
+                        JobModel.phase_units_done.set(0),
+                        JobModel.step.set(step_text(plan, index)),
+                    ]
+                )
             concurrency = job.snapshot["parameters"]["max_concurrency"]
             if phase["name"] in once_runners():
                 return {"action": "once", "phase": phase["name"], "batches": [], "max_concurrency": 1}
             wave = pending[: concurrency * WAVE_PER_CONCURRENCY]
-            return {"action": "batches", "phase": phase["name"], "batches": wave, "max_concurrency": concurrency}
+            return {
+                "action": "batches",
+                "phase": phase["name"],
+                "batches": wave,
+                "max_concurrency": concurrency,
+            }
         index += 1
     if index != int(job.phase_index):
         job.update(actions=[JobModel.phase_index.set(index), JobModel.phase_units_done.set(0)])
@@ -330,4 +339,3 @@ def progress_of(job: JobModel) -> int:
         finished=job.status == JobStatus.COMPLETED.value,
         images_planned=int(job.images_planned),
     )
-

@@ -21,9 +21,7 @@ MAX_IMAGES = 10_000
 DEFAULT_DIMENSION = "1024x1024"
 DIMENSION_MIN, DIMENSION_MAX, DIMENSION_STEP = 128, 2048, 8
 PHASES = ("prompts", "generate", "remove_bg", "process", "quality_check", "metadata", "finalize")
-API_KEYS_MESSAGE = (
-    "API keys are not part of a job configuration; store them with PUT /api/settings"
-)
+API_KEYS_MESSAGE = "API keys are not part of a job configuration; store them with PUT /api/settings"
 _DIMENSION_RE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
 
 
@@ -93,7 +91,7 @@ class Int(Spec):
     def check(self, value: Any, path: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
             _fail(path, self.expect)
-        if self.lo is not None and not self.lo <= value <= self.hi:
+        if self.lo is not None and self.hi is not None and not self.lo <= value <= self.hi:
             _fail(path, self.expect)
         return value
 
@@ -114,7 +112,7 @@ class Num(Spec):
     def check(self, value: Any, path: str) -> float:
         if not _is_number(value) or not math.isfinite(value):
             _fail(path, self.expect)
-        if self.lo is not None and not self.lo <= value <= self.hi:
+        if self.lo is not None and self.hi is not None and not self.lo <= value <= self.hi:
             _fail(path, self.expect)
         if self.step:
             value = math.floor(value / self.step + 0.5) * self.step
@@ -163,8 +161,7 @@ class Text(Spec):
 class Dimension(Spec):
     """A "WxH" size: each side 128–2048, rounded half-up to a multiple of 8 (desktop v1.3.3+)."""
 
-    kind = (f'"WxH" with each side from {DIMENSION_MIN} to {DIMENSION_MAX}'
-            f' (e.g. "{DEFAULT_DIMENSION}")')
+    kind = f'"WxH" with each side from {DIMENSION_MIN} to {DIMENSION_MAX} (e.g. "{DEFAULT_DIMENSION}")'
 
     def parse(self, value: Any, path: str) -> tuple[int, int]:
         match = _DIMENSION_RE.match(value) if isinstance(value, str) else None
@@ -200,8 +197,11 @@ class Items(Spec):
             _fail(path, self.expect)
         if not value:
             if self.min_items:
-                _fail(path, f"must list at least {self.min_items} item(s)"
-                      + (" (or be null for the default)" if self.nullable else ""))
+                _fail(
+                    path,
+                    f"must list at least {self.min_items} item(s)"
+                    + (" (or be null for the default)" if self.nullable else ""),
+                )
             return self.make_default()
         out = [self.item.validate(v, f"{path}[{i}]") for i, v in enumerate(value)]
         for i, v in enumerate(out):
@@ -229,8 +229,7 @@ class Obj(Spec):
             _fail(path, self.expect)
         for key in value:
             if key not in self.fields:
-                _fail(_join(path, str(key)),
-                      "is an unknown key; allowed keys: " + ", ".join(self.fields))
+                _fail(_join(path, str(key)), "is an unknown key; allowed keys: " + ", ".join(self.fields))
         out: dict[str, Any] = {}
         for key, spec in self.fields.items():
             sub = _join(path, key)
@@ -245,75 +244,88 @@ class Obj(Spec):
 
 _PROMPT = Text(max_len=20_000, nullable=True)
 
-SCHEMA = Obj(fields={
-    "label": Text(max_len=200, strip=True, nullable=True),  # blank/null -> job_YYYYMMDD_HHMMSS
-    "provider": Enum(choices=("local", "runware", "openai", "midjourney"), default="local"),
-    "keywords": Items(item=Text(min_len=1, max_len=1000, strip=True), max_items=100_000,
-                      default=[]),
-    "keywords_file": Obj(nullable=True, required=("name", "content"), fields={
-        "name": Text(min_len=1, max_len=255, suffixes=(".txt", ".csv")),
-        "content": Text(),
-    }),
-    "keyword_random": Bool(default=False),
-    "prompt_template": _PROMPT,
-    "qc_prompt": _PROMPT,
-    "metadata_prompt": _PROMPT,
-    "generations": Int(lo=1, hi=2500, default=1),
-    "variations": Int(lo=1, hi=20, default=1),
-    "parameters": Obj(fields={
-        "model": Text(min_len=1, max_len=200, strip=True, default="runware:101@1"),
-        "dimensions": Items(item=Dimension(), max_items=100, default=[DEFAULT_DIMENSION]),
-        "format": Enum(choices=("png", "jpg", "webp", "svg"), default="png"),
-        "negative_prompt": Text(max_len=20_000, default=""),
-        "openai_model": Text(min_len=1, max_len=200, strip=True, default="gpt-4o"),
-        "polling_timeout_min": Int(lo=1, hi=60, default=15),
-        "enable_polling_timeout": Bool(default=True),
-        "polling_interval_s": Int(lo=1, hi=60, default=1),
-        "retry_attempts": Int(lo=1, hi=5, default=1),
-        "retry_backoff_ms": Int(lo=0, hi=60_000, default=0),
-        "lora_enabled": Bool(default=False),
-        "lora": Items(item=Text(min_len=1, max_len=500, strip=True), max_items=100, default=[]),
-        "max_concurrency": Int(lo=1, hi=16, default=2),
-        "advanced_enabled": Bool(default=False),
-        "advanced": Obj(fields={  # no range checks, as on the desktop; null = not sent
-            "cfg_scale": Num(nullable=True),
-            "steps": Int(nullable=True),
-            "scheduler": Text(max_len=200, nullable=True),
-            "check_nsfw": Bool(nullable=True),
-        }),
-        "process_mode": Enum(choices=("relax", "fast", "turbo"), default="fast"),
-        "aspect_ratios": Items(item=Enum(choices=("1:1", "16:9", "9:16")), max_items=3,
-                               unique=True, default=["1:1"]),
-        "mj_version": Enum(choices=("6.1", "6.0", "niji"), default="6.1"),
-    }),
-    "processing": Obj(fields={
-        "remove_bg": Bool(default=False),
-        "remove_bg_size": Enum(choices=("auto", "preview", "full", "4k"), default="auto"),
-        "remove_bg_failure_mode": Enum(choices=("mark_failed", "approve"), default="approve"),
-        "trim_transparent": Bool(default=False),
-        "convert": Bool(default=False),
-        "convert_format": Enum(choices=("png", "jpg", "webp"), default="png"),
-        "jpg_quality": Int(lo=1, hi=100, default=85),
-        "webp_quality": Int(lo=1, hi=100, default=85),
-        "jpg_background": Enum(choices=("white", "black"), default="white"),
-        "enhance": Bool(default=False),
-        "sharpening": Num(lo=0, hi=10, step=0.5, default=5.0),
-        "saturation": Num(lo=0, hi=2, default=1.4),
-    }),
-    "ai": Obj(fields={
-        "quality_check": Bool(default=True),
-        "metadata": Bool(default=True),
-    }),
-    "debug": Bool(default=False),
-    "approval": Bool(default=False),
-    "plan": Items(item=Enum(choices=PHASES), max_items=len(PHASES), min_items=1, unique=True,
-                  nullable=True),
-})
+SCHEMA = Obj(
+    fields={
+        "label": Text(max_len=200, strip=True, nullable=True),  # blank/null -> job_YYYYMMDD_HHMMSS
+        "provider": Enum(choices=("local", "runware", "openai", "midjourney"), default="local"),
+        "keywords": Items(item=Text(min_len=1, max_len=1000, strip=True), max_items=100_000, default=[]),
+        "keywords_file": Obj(
+            nullable=True,
+            required=("name", "content"),
+            fields={
+                "name": Text(min_len=1, max_len=255, suffixes=(".txt", ".csv")),
+                "content": Text(),
+            },
+        ),
+        "keyword_random": Bool(default=False),
+        "prompt_template": _PROMPT,
+        "qc_prompt": _PROMPT,
+        "metadata_prompt": _PROMPT,
+        "generations": Int(lo=1, hi=2500, default=1),
+        "variations": Int(lo=1, hi=20, default=1),
+        "parameters": Obj(
+            fields={
+                "model": Text(min_len=1, max_len=200, strip=True, default="runware:101@1"),
+                "dimensions": Items(item=Dimension(), max_items=100, default=[DEFAULT_DIMENSION]),
+                "format": Enum(choices=("png", "jpg", "webp", "svg"), default="png"),
+                "negative_prompt": Text(max_len=20_000, default=""),
+                "openai_model": Text(min_len=1, max_len=200, strip=True, default="gpt-4o"),
+                "polling_timeout_min": Int(lo=1, hi=60, default=15),
+                "enable_polling_timeout": Bool(default=True),
+                "polling_interval_s": Int(lo=1, hi=60, default=1),
+                "retry_attempts": Int(lo=1, hi=5, default=1),
+                "retry_backoff_ms": Int(lo=0, hi=60_000, default=0),
+                "lora_enabled": Bool(default=False),
+                "lora": Items(item=Text(min_len=1, max_len=500, strip=True), max_items=100, default=[]),
+                "max_concurrency": Int(lo=1, hi=16, default=2),
+                "advanced_enabled": Bool(default=False),
+                "advanced": Obj(
+                    fields={  # no range checks, as on the desktop; null = not sent
+                        "cfg_scale": Num(nullable=True),
+                        "steps": Int(nullable=True),
+                        "scheduler": Text(max_len=200, nullable=True),
+                        "check_nsfw": Bool(nullable=True),
+                    }
+                ),
+                "process_mode": Enum(choices=("relax", "fast", "turbo"), default="fast"),
+                "aspect_ratios": Items(
+                    item=Enum(choices=("1:1", "16:9", "9:16")), max_items=3, unique=True, default=["1:1"]
+                ),
+                "mj_version": Enum(choices=("6.1", "6.0", "niji"), default="6.1"),
+            }
+        ),
+        "processing": Obj(
+            fields={
+                "remove_bg": Bool(default=False),
+                "remove_bg_size": Enum(choices=("auto", "preview", "full", "4k"), default="auto"),
+                "remove_bg_failure_mode": Enum(choices=("mark_failed", "approve"), default="approve"),
+                "trim_transparent": Bool(default=False),
+                "convert": Bool(default=False),
+                "convert_format": Enum(choices=("png", "jpg", "webp"), default="png"),
+                "jpg_quality": Int(lo=1, hi=100, default=85),
+                "webp_quality": Int(lo=1, hi=100, default=85),
+                "jpg_background": Enum(choices=("white", "black"), default="white"),
+                "enhance": Bool(default=False),
+                "sharpening": Num(lo=0, hi=10, step=0.5, default=5.0),
+                "saturation": Num(lo=0, hi=2, default=1.4),
+            }
+        ),
+        "ai": Obj(
+            fields={
+                "quality_check": Bool(default=True),
+                "metadata": Bool(default=True),
+            }
+        ),
+        "debug": Bool(default=False),
+        "approval": Bool(default=False),
+        "plan": Items(
+            item=Enum(choices=PHASES), max_items=len(PHASES), min_items=1, unique=True, nullable=True
+        ),
+    }
+)
 
 #: The complete default configuration, minus `label` (which depends on the start time).
-DEFAULTS: dict[str, Any] = {
-    key: value for key, value in SCHEMA.make_default().items() if key != "label"
-}
+DEFAULTS: dict[str, Any] = {key: value for key, value in SCHEMA.make_default().items() if key != "label"}
 
 
 def default_label(now: datetime | None = None) -> str:
@@ -338,9 +350,12 @@ def normalize_config(raw: dict, *, now: datetime | None = None) -> dict:
     config["label"] = config["label"] or default_label(now)
     if image_count(config) > MAX_IMAGES:
         gens, variations = config["generations"], config["variations"]
-        _fail("variations", f"must be at most {MAX_IMAGES // gens} for {gens} generations: "
-              f"generations × variations must be at most {MAX_IMAGES} "
-              f"(got {gens} × {variations} = {gens * variations})")
+        _fail(
+            "variations",
+            f"must be at most {MAX_IMAGES // gens} for {gens} generations: "
+            f"generations × variations must be at most {MAX_IMAGES} "
+            f"(got {gens} × {variations} = {gens * variations})",
+        )
     if not config["processing"]["remove_bg"]:
         config["processing"]["trim_transparent"] = False  # desktop: trim only after remove.bg
     return config

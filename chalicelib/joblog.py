@@ -7,9 +7,9 @@ when the job runs in debug mode (SPEC §2 `debug`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from chalicelib.models import JobModel, LogLineModel
 
@@ -28,11 +28,11 @@ class JobLog:
     _pending: list[tuple[datetime, str, str, str]] = field(default_factory=list)
 
     def info(self, message: str) -> None:
-        self._pending.append((datetime.now(timezone.utc), STANDARD, self.step, message))
+        self._pending.append((datetime.now(UTC), STANDARD, self.step, message))
 
     def debug_line(self, message: str) -> None:
         if self.debug:
-            self._pending.append((datetime.now(timezone.utc), DEBUG, self.step, message))
+            self._pending.append((datetime.now(UTC), DEBUG, self.step, message))
 
     def flush(self) -> None:
         if not self._pending:

@@ -76,7 +76,7 @@ def build_plan(
     names: list[str], generations: int, variations: int, images_per_batch: int
 ) -> list[PlannedPhase]:
     phases = []
-    for name, weight in zip(names, normalise_weights(names)):
+    for name, weight in zip(names, normalise_weights(names), strict=False):
         kind = UNIT_KIND[name]
         # Prompts are cheap per generation, so they go in batches ten times larger.
         scale = PROMPT_BATCH_SCALE if kind == "generation" else 1

@@ -13,8 +13,7 @@ import re
 from chalicelib.errors import ValidationError
 
 DEFAULT_TEMPLATE = (
-    "A high-quality commercial stock photograph of {keyword}, "
-    "natural light, sharp focus, clean composition"
+    "A high-quality commercial stock photograph of {keyword}, natural light, sharp focus, clean composition"
 )
 
 DEFAULT_KEYWORD = "default"
@@ -38,9 +37,7 @@ _MJ_FLAG_RE = re.compile(
 _SPACE_RE = re.compile(r"\s+")
 
 
-def choose_keyword(
-    keywords: list, generation: int, *, random_order: bool, seed: str
-) -> str | dict:
+def choose_keyword(keywords: list, generation: int, *, random_order: bool, seed: str) -> str | dict:
     """The keyword (TXT string or CSV row dict) for one generation.
 
     Sequential mode takes entry ``generation mod n`` so every job starts from

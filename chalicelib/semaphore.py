@@ -185,9 +185,7 @@ def wake_next(workspace: str) -> None:
     lock = _lock(workspace)
     if lock.owner:
         return
-    for entry in SemaphoreModel.query(
-        workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True
-    ):
+    for entry in SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True):
         try:
             job = JobModel.get(entry.job_id, consistent_read=True)
             ended = JobStatus(job.status).is_final

@@ -6,10 +6,10 @@ explicit way out the product offers: resume, which puts the same job back in the
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     SCHEDULED = "scheduled"
     QUEUED = "queued"
     RUNNING = "running"
@@ -35,9 +35,7 @@ _S = JobStatus
 ALLOWED_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     _S.SCHEDULED: frozenset({_S.QUEUED, _S.CANCELLED, _S.FAILED}),
     _S.QUEUED: frozenset({_S.RUNNING, _S.CANCELLED, _S.FAILED}),
-    _S.RUNNING: frozenset(
-        {_S.PAUSED, _S.WAITING_FOR_APPROVAL, _S.COMPLETED, _S.FAILED, _S.CANCELLED}
-    ),
+    _S.RUNNING: frozenset({_S.PAUSED, _S.WAITING_FOR_APPROVAL, _S.COMPLETED, _S.FAILED, _S.CANCELLED}),
     _S.PAUSED: frozenset({_S.RUNNING, _S.CANCELLED, _S.FAILED}),
     _S.WAITING_FOR_APPROVAL: frozenset({_S.RUNNING, _S.CANCELLED, _S.FAILED}),
     _S.COMPLETED: frozenset(),

@@ -68,7 +68,9 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
             "total": int(job.images_planned),
             "successful": int(job.images_ok),
             "failed": int(job.images_failed),
-            "success_rate": round(int(job.images_ok) / int(job.images_planned), 4) if job.images_planned else 0,
+            "success_rate": round(int(job.images_ok) / int(job.images_planned), 4)
+            if job.images_planned
+            else 0,
         },
     }
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.errors import ValidationError
+from chalicelib.errors import ImageFactoryError, ValidationError
 from chalicelib.settings import get_settings
+
+log = logging.getLogger("imgfactory.api")
 
 
 def workspace_of(request: Request) -> str:
@@ -49,5 +54,32 @@ def int_param(params: dict[str, str], name: str, minimum: int, maximum: int) -> 
     return value
 
 
-def new_blueprint(name: str) -> Blueprint:
-    return Blueprint(name)
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    error = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    return Response({"error": error}, status_code=status)
+
+
+def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`bp.route` with the one mapping of domain errors to JSON error responses.
+
+    (Chalice turns a view's exception into its own 500 before any middleware sees it, so the
+    mapping wraps the view itself.)
+    """
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def mapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except ImageFactoryError as err:
+                return error_response(err.http_status, err.code, err.message, err.field)
+            except Exception:
+                log.exception("unhandled error in %s %s", options.get("methods"), path)
+                return error_response(500, "internal_error", "something went wrong on our side")
+
+        bp.route(path, **options)(mapped)
+        return view
+
+    return register

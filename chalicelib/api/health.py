@@ -6,12 +6,13 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.api.common import route
 from chalicelib.settings import get_settings
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/api/health", methods=["GET"])
+@route(bp, "/api/health", methods=["GET"])
 def health() -> dict[str, Any]:
     settings = get_settings()
     body: dict[str, Any] = {"status": "ok", "websocket_url": settings.websocket_url}

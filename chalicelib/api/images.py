@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.common import query, workspace_of
+from chalicelib.api.common import query, route, workspace_of
 from chalicelib.errors import ValidationError
 from chalicelib.models import ImageModel
 from chalicelib.repositories import jobs as job_repo
@@ -16,7 +16,7 @@ from chalicelib.views import image_view
 bp = Blueprint(__name__)
 
 
-@bp.route("/api/images", methods=["GET"])
+@route(bp, "/api/images", methods=["GET"])
 def list_images() -> dict[str, Any]:
     request = bp.current_request
     params = query(request)

@@ -6,10 +6,10 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.common import int_param, json_body, query, workspace_of
+from chalicelib.api.common import int_param, json_body, query, route, workspace_of
 from chalicelib.errors import ValidationError
-from chalicelib.models import ConfigModel, LogLineModel
 from chalicelib.joblog import log_line_to_dict
+from chalicelib.models import ConfigModel, LogLineModel
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.repositories.pages import parse_limit
 from chalicelib.services import jobs as job_service
@@ -25,14 +25,14 @@ def _request() -> Any:
     return bp.current_request
 
 
-@bp.route("/api/jobs", methods=["POST"])
+@route(bp, "/api/jobs", methods=["POST"])
 def start_job() -> Response:
     request = _request()
     job = job_service.start_job(workspace_of(request), json_body(request))
     return Response({"job": job_summary(job)}, status_code=202)
 
 
-@bp.route("/api/jobs", methods=["GET"])
+@route(bp, "/api/jobs", methods=["GET"])
 def list_jobs() -> dict[str, Any]:
     request = _request()
     params = query(request)
@@ -52,7 +52,7 @@ def list_jobs() -> dict[str, Any]:
     return {"items": [job_summary(job) for job in items], "next_cursor": cursor}
 
 
-@bp.route("/api/jobs/{job_id}", methods=["GET"])
+@route(bp, "/api/jobs/{job_id}", methods=["GET"])
 def get_job(job_id: str) -> dict[str, Any]:
     job = job_repo.get_job(job_id, workspace_of(_request()))
     current = None
@@ -69,39 +69,39 @@ def _control(action: Any, job_id: str) -> dict[str, Any]:
     return {"job": job_summary(job)}
 
 
-@bp.route("/api/jobs/{job_id}/stop", methods=["POST"])
+@route(bp, "/api/jobs/{job_id}/stop", methods=["POST"])
 def stop_job(job_id: str) -> dict[str, Any]:
     return _control(job_service.request_stop, job_id)
 
 
-@bp.route("/api/jobs/{job_id}/cancel", methods=["POST"])
+@route(bp, "/api/jobs/{job_id}/cancel", methods=["POST"])
 def cancel_job(job_id: str) -> dict[str, Any]:
     return _control(job_service.request_stop, job_id)
 
 
-@bp.route("/api/jobs/{job_id}/force-stop", methods=["POST"])
+@route(bp, "/api/jobs/{job_id}/force-stop", methods=["POST"])
 def force_stop_job(job_id: str) -> dict[str, Any]:
     return _control(job_service.force_stop, job_id)
 
 
-@bp.route("/api/jobs/{job_id}/pause", methods=["POST"])
+@route(bp, "/api/jobs/{job_id}/pause", methods=["POST"])
 def pause_job(job_id: str) -> dict[str, Any]:
     return _control(job_service.pause_job, job_id)
 
 
-@bp.route("/api/jobs/{job_id}/resume", methods=["POST"])
+@route(bp, "/api/jobs/{job_id}/resume", methods=["POST"])
 def resume_job(job_id: str) -> Response:
     job = job_service.resume_job(workspace_of(_request()), job_id)
     return Response({"job": job_summary(job)}, status_code=202)
 
 
-@bp.route("/api/jobs/{job_id}/rerun", methods=["POST"])
+@route(bp, "/api/jobs/{job_id}/rerun", methods=["POST"])
 def rerun_job(job_id: str) -> Response:
     job = job_service.rerun_job(workspace_of(_request()), job_id)
     return Response({"job": job_summary(job)}, status_code=202)
 
 
-@bp.route("/api/jobs/{job_id}/logs", methods=["GET"])
+@route(bp, "/api/jobs/{job_id}/logs", methods=["GET"])
 def job_logs(job_id: str) -> dict[str, Any]:
     request = _request()
     job = job_repo.get_job(job_id, workspace_of(request))
@@ -114,7 +114,9 @@ def job_logs(job_id: str) -> dict[str, Any]:
     limit = parse_limit(params.get("limit"), default=500, maximum=1000)
     condition = LogLineModel.level == "standard" if level == "standard" else None
     if tail is not None:
-        lines = list(LogLineModel.query(job.job_id, scan_index_forward=False, filter_condition=condition, limit=tail))
+        lines = list(
+            LogLineModel.query(job.job_id, scan_index_forward=False, filter_condition=condition, limit=tail)
+        )
         lines.reverse()
     else:
         range_condition = LogLineModel.seq > since if since is not None else None

@@ -8,8 +8,9 @@ the previous attempt finished.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from chalicelib.joblog import JobLog
 from chalicelib.models import JobModel

@@ -8,7 +8,7 @@ image is generated twice and none is lost. A provider failure fails that generat
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import aws
@@ -34,8 +34,7 @@ def _existing_images(job_id: str, generations: range, variations: int) -> set[st
     first = image_id(job_id, generations.start, 0)
     last = image_id(job_id, generations.stop - 1, variations - 1)
     return {
-        item.image_id
-        for item in ImageModel.by_job.query(job_id, ImageModel.image_id.between(first, last))
+        item.image_id for item in ImageModel.by_job.query(job_id, ImageModel.image_id.between(first, last))
     }
 
 
@@ -52,8 +51,7 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool:
     done = _existing_images(ctx.job_id, generations, variations)
     prompts: dict[int, dict[str, Any]] = {}
     later_image_phases = any(
-        p["name"] not in ("prompts", "generate", "finalize")
-        for p in ctx.job.plan[ctx.phase_index + 1 :]
+        p["name"] not in ("prompts", "generate", "finalize") for p in ctx.job.plan[ctx.phase_index + 1 :]
     )
     status = "processing" if later_image_phases else "approved"
     for generation in generations:
@@ -97,7 +95,7 @@ def _record(
     status: str,
     done: set[str],
 ) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ok = failed = 0
     for variation, image in enumerate(ids):
         if image in done:

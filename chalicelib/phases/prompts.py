@@ -24,9 +24,7 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool:
     keywords = config.get("keywords") or []
     entries: list[dict[str, Any]] = []
     for generation in generations:
-        keyword = choose_keyword(
-            keywords, generation, random_order=config["keyword_random"], seed=ctx.job_id
-        )
+        keyword = choose_keyword(keywords, generation, random_order=config["keyword_random"], seed=ctx.job_id)
         prompt = build_prompt(config.get("prompt_template"), keyword)
         entries.append({"generation": generation, "keyword": _keyword_text(keyword), "prompt": prompt})
         ctx.log.debug_line(f"Prompt for generation {generation + 1}: {prompt}")

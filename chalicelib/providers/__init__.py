@@ -26,7 +26,5 @@ def get_provider(name: str) -> ImageProvider:
     """A fresh provider for ``name``; an unknown name is a client error on the ``provider`` field."""
     factory = _PROVIDERS.get(name)
     if factory is None:
-        raise ValidationError(
-            f"provider {name!r} is not available yet", field="provider"
-        )
+        raise ValidationError(f"provider {name!r} is not available yet", field="provider")
     return factory()

@@ -25,9 +25,7 @@ class ImageRequest:
     def __post_init__(self) -> None:
         # Programming errors, not client errors: the API validates user input earlier.
         if self.width < 1 or self.height < 1:
-            raise ValueError(
-                f"image size must be positive, got {self.width}x{self.height}"
-            )
+            raise ValueError(f"image size must be positive, got {self.width}x{self.height}")
         if self.variations < 1:
             raise ValueError(f"variations must be at least 1, got {self.variations}")
 

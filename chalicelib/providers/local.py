@@ -68,9 +68,7 @@ def render(prompt: str, seed: int, width: int, height: int) -> Image.Image:
     # background once: "over" is associative, so this looks the same as
     # blending layer by layer, at a fraction of the full-resolution work.
     overlay = _soft_layer(palette, rng, width, height, _SOFT_SCALE)
-    overlay = overlay.resize(
-        _scaled(width, height, _CRISP_SCALE), Image.Resampling.BILINEAR
-    )
+    overlay = overlay.resize(_scaled(width, height, _CRISP_SCALE), Image.Resampling.BILINEAR)
     overlay.alpha_composite(_crisp_layer(palette, rng, width, height, _CRISP_SCALE))
     overlay.alpha_composite(_vignette(overlay.size))
     overlay = overlay.resize(image.size, Image.Resampling.BILINEAR)
@@ -107,9 +105,7 @@ def _palette(prompt: str) -> list[Color]:
     ]
 
 
-def _gradient(
-    colors: list[Color], rng: random.Random, width: int, height: int
-) -> Image.Image:
+def _gradient(colors: list[Color], rng: random.Random, width: int, height: int) -> Image.Image:
     """A three-stop linear gradient at a seeded angle, built on a small grid and upscaled."""
     angle = rng.uniform(0, 2 * math.pi)
     dx, dy = math.cos(angle), math.sin(angle)
@@ -129,9 +125,7 @@ def _gradient(
     return small.resize((width, height), Image.Resampling.BILINEAR)
 
 
-def _soft_layer(
-    palette: list[Color], rng: random.Random, width: int, height: int, scale: int
-) -> Image.Image:
+def _soft_layer(palette: list[Color], rng: random.Random, width: int, height: int, scale: int) -> Image.Image:
     """Large translucent blurred blobs, like out-of-focus light."""
     w, h = _scaled(width, height, scale)
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -161,9 +155,7 @@ def _crisp_layer(
         kind = rng.choice(("polygon", "ring", "disc"))
         if kind == "polygon":
             sides = rng.randint(3, 6)
-            draw.regular_polygon(
-                (cx, cy, radius), sides, rotation=rng.uniform(0, 360), fill=color
-            )
+            draw.regular_polygon((cx, cy, radius), sides, rotation=rng.uniform(0, 360), fill=color)
         elif kind == "ring":
             box = (cx - radius, cy - radius, cx + radius, cy + radius)
             draw.ellipse(box, outline=color, width=max(1, round(radius / 6)))
@@ -191,9 +183,7 @@ def _caption(image: Image.Image, prompt: str) -> None:
         return
     font_size = max(10, min(width, height) // 48)
     try:
-        font: ImageFont.ImageFont | ImageFont.FreeTypeFont = ImageFont.load_default(
-            size=font_size
-        )
+        font: ImageFont.ImageFont | ImageFont.FreeTypeFont = ImageFont.load_default(size=font_size)
     except (TypeError, OSError):  # Pillow without FreeType: bitmap font, fixed size.
         font = ImageFont.load_default()
     margin = max(4, font_size // 2)
@@ -210,10 +200,10 @@ def _caption(image: Image.Image, prompt: str) -> None:
         left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
 
     box = (
-        margin,
-        height - margin - (bottom - top) - margin,
-        margin + (right - left) + margin * 2,
-        height - margin,
+        int(margin),
+        int(height - margin - (bottom - top) - margin),
+        int(margin + (right - left) + margin * 2),
+        int(height - margin),
     )
     image.paste((0, 0, 0), box, Image.new("L", (box[2] - box[0], box[3] - box[1]), 110))
     draw.text(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -14,7 +14,7 @@ from chalicelib.statuses import JobStatus, sources_of
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def get_job(job_id: str, workspace: str | None = None, *, consistent: bool = True) -> JobModel:
@@ -68,9 +68,7 @@ def set_control(job: JobModel, control: str | None, *only_from: JobStatus) -> bo
     """Ask the running execution to stop or pause at its next check."""
     action = JobModel.control.set(control) if control else JobModel.control.remove()
     try:
-        job.update(
-            actions=[action], condition=JobModel.status.is_in(*[s.value for s in only_from])
-        )
+        job.update(actions=[action], condition=JobModel.status.is_in(*[s.value for s in only_from]))
         return True
     except UpdateError as err:
         if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":

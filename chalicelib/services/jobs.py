@@ -119,7 +119,9 @@ def force_stop(workspace: str, job_id: str) -> JobModel:
 def pause_job(workspace: str, job_id: str) -> JobModel:
     job = job_repo.get_job(job_id, workspace)
     if not job_repo.set_control(job, "pause", JobStatus.RUNNING):
-        raise InvalidStateError(f"only a running job can be paused; job {job_id} is {job.status}", field="job_id")
+        raise InvalidStateError(
+            f"only a running job can be paused; job {job_id} is {job.status}", field="job_id"
+        )
     with JobLog(job_id) as log:
         log.info("Pause requested: holding at the next checkpoint")
     return job_repo.get_job(job_id)
@@ -166,5 +168,7 @@ def rerun_job(workspace: str, job_id: str) -> JobModel:
     new_id = uuid.uuid4().hex
     base = _RERUN_SUFFIX.sub("", parent.label) or parent.label
     label = f"{base} (Rerun {new_id[:6]})"
-    job = new_job(workspace, config, job_id=new_id, config_id=parent.config_id, parent_id=parent.job_id, label=label)
+    job = new_job(
+        workspace, config, job_id=new_id, config_id=parent.config_id, parent_id=parent.job_id, label=label
+    )
     return _execute(job)

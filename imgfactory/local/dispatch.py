@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("imgfactory.local")
 
@@ -32,7 +33,9 @@ def install(handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> None:
         return
     from moto.awslambda_simple.models import LambdaSimpleBackend
 
-    def invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any) -> bytes:
+    def invoke(
+        self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
+    ) -> bytes:
         handler = _handlers.get(function_name_of(function_name))
         if handler is None:
             response_headers["x-amz-function-error"] = "Unhandled"

@@ -35,7 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -70,12 +72,16 @@ class _Handler(BaseHTTPRequestHandler):
             with self.gateway_lock:
                 response = self.gateway.handle_request(self.command, self.path, headers, body)
         except LocalGatewayException as err:
-            self._json_error(404 if err.CODE == 403 else err.CODE, "not_found", f"no route {self.command} {path}")
+            self._json_error(
+                404 if err.CODE == 403 else err.CODE, "not_found", f"no route {self.command} {path}"
+            )
             return
         raw = response["body"]
         payload = raw.encode() if isinstance(raw, str) else (raw or b"")
         headers_out = {k: v for k, v in response["headers"].items()}
-        self._send(response["statusCode"], payload, headers_out.get("Content-Type", "application/json"), headers_out)
+        self._send(
+            response["statusCode"], payload, headers_out.get("Content-Type", "application/json"), headers_out
+        )
 
     def _static(self) -> None:
         path = urlparse(self.path).path
@@ -110,6 +116,7 @@ class LocalApiServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}"
 
     def start(self) -> LocalApiServer:

@@ -95,8 +95,8 @@ class LocalStack:
 
     def _create_resources(self) -> None:
         from chalicelib import asl, aws, models
-        from imgfactory.local import dispatch
         from chalicelib.settings import get_settings
+        from imgfactory.local import dispatch
 
         settings = get_settings()
         models.create_tables(settings)
@@ -104,8 +104,7 @@ class LocalStack:
         dispatch.install(dispatch.app_handlers())
         prefix = f"imgfactory-{self.stage}"
         arns = {
-            name: f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-{name}"
-            for name in asl.TASK_FUNCTIONS
+            name: f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-{name}" for name in asl.TASK_FUNCTIONS
         }
         substitutions = asl.function_substitutions(arns)
         for machine in asl.MACHINES:
@@ -124,8 +123,10 @@ class LocalStack:
         while not self._stop.wait(self.watch_interval_s):
             try:
                 for status in ("FAILED", "TIMED_OUT", "ABORTED"):
-                    pages = aws.sfn().get_paginator("list_executions").paginate(
-                        stateMachineArn=self.job_machine_arn, statusFilter=status
+                    pages = (
+                        aws.sfn()
+                        .get_paginator("list_executions")
+                        .paginate(stateMachineArn=self.job_machine_arn, statusFilter=status)
                     )
                     for page in pages:
                         for execution in page["executions"]:

@@ -76,7 +76,7 @@ def test_variations_multiply_the_images_of_a_generation(workspace):
 def test_five_jobs_started_at_once_run_one_at_a_time_in_start_order(workspace):
     jobs = [start(workspace, generations=2) for _ in range(5)]
     finished = [wait_status(job.job_id, "completed", timeout=60) for job in jobs]
-    for earlier, later in zip(finished, finished[1:]):
+    for earlier, later in zip(finished, finished[1:], strict=False):
         assert earlier.started_at < later.started_at
         assert earlier.finished_at <= later.started_at, "two jobs held the slot at once"
 

@@ -37,7 +37,10 @@ def test_defaults_match_the_spec() -> None:
     assert DEFAULTS["parameters"]["dimensions"] == ["1024x1024"]
     assert DEFAULTS["parameters"]["max_concurrency"] == 2
     assert DEFAULTS["parameters"]["advanced"] == {
-        "cfg_scale": None, "steps": None, "scheduler": None, "check_nsfw": None,
+        "cfg_scale": None,
+        "steps": None,
+        "scheduler": None,
+        "check_nsfw": None,
     }
     assert DEFAULTS["processing"]["remove_bg_failure_mode"] == "approve"
     assert DEFAULTS["processing"]["sharpening"] == 5.0

@@ -25,17 +25,12 @@ def _open(data: bytes) -> Image.Image:
 
 def test_same_prompt_and_seed_give_identical_bytes() -> None:
     provider = LocalProvider()
-    assert (
-        provider.generate(_request())[0].data == provider.generate(_request())[0].data
-    )
+    assert provider.generate(_request())[0].data == provider.generate(_request())[0].data
 
 
 def test_different_seed_gives_different_image() -> None:
     provider = LocalProvider()
-    assert (
-        provider.generate(_request(seed=7))[0].data
-        != provider.generate(_request(seed=8))[0].data
-    )
+    assert provider.generate(_request(seed=7))[0].data != provider.generate(_request(seed=8))[0].data
 
 
 def test_different_prompt_gives_different_image() -> None:

@@ -16,26 +16,18 @@ KEYWORDS = ["apple", "banana", "cherry"]
 
 
 def test_sequential_choice_takes_generation_mod_n() -> None:
-    picks = [
-        choose_keyword(KEYWORDS, g, random_order=False, seed="job") for g in range(7)
-    ]
+    picks = [choose_keyword(KEYWORDS, g, random_order=False, seed="job") for g in range(7)]
     assert picks == [KEYWORDS[g % 3] for g in range(7)]
 
 
 def test_random_choice_is_deterministic_per_seed_and_generation() -> None:
-    first = [
-        choose_keyword(KEYWORDS, g, random_order=True, seed="job-1") for g in range(20)
-    ]
-    again = [
-        choose_keyword(KEYWORDS, g, random_order=True, seed="job-1") for g in range(20)
-    ]
+    first = [choose_keyword(KEYWORDS, g, random_order=True, seed="job-1") for g in range(20)]
+    again = [choose_keyword(KEYWORDS, g, random_order=True, seed="job-1") for g in range(20)]
     assert first == again
 
 
 def test_random_choice_varies_across_generations() -> None:
-    picks = {
-        choose_keyword(KEYWORDS, g, random_order=True, seed="job-1") for g in range(50)
-    }
+    picks = {choose_keyword(KEYWORDS, g, random_order=True, seed="job-1") for g in range(50)}
     assert picks == set(KEYWORDS)
 
 
@@ -49,9 +41,7 @@ def test_csv_row_is_returned_whole() -> None:
 
 
 def test_no_template_uses_default_template() -> None:
-    assert build_prompt(None, "red apples") == DEFAULT_TEMPLATE.format(
-        keyword="red apples"
-    )
+    assert build_prompt(None, "red apples") == DEFAULT_TEMPLATE.format(keyword="red apples")
 
 
 def test_txt_placeholders_are_all_replaced() -> None:
@@ -61,9 +51,7 @@ def test_txt_placeholders_are_all_replaced() -> None:
 
 def test_csv_template_is_filled_from_row() -> None:
     row = {"Animal": "fox", "Place": "snowy forest"}
-    assert (
-        build_prompt("A ${{Animal}} in a ${{Place}}", row) == "A fox in a snowy forest"
-    )
+    assert build_prompt("A ${{Animal}} in a ${{Place}}", row) == "A fox in a snowy forest"
 
 
 def test_csv_missing_column_names_field_and_column() -> None:

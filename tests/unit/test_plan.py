@@ -1,0 +1,60 @@
+"""The weighted phase plan and the progress derived from it (SPEC §3, seed 001)."""
+
+from __future__ import annotations
+
+from chalicelib.plan import build_plan, compute_progress, generations_per_batch, normalise_weights
+
+
+def _plan(names, generations=10, variations=1, per_batch=2):
+    return [p.to_dict() for p in build_plan(names, generations, variations, per_batch)]
+
+
+def test_weights_always_sum_to_100():
+    for names in (
+        ["prompts", "generate", "finalize"],
+        ["generate"],
+        list(["prompts", "generate", "remove_bg", "process", "quality_check", "metadata", "finalize"]),
+    ):
+        assert sum(normalise_weights(names)) == 100
+
+
+def test_a_batch_holds_whole_generations():
+    assert generations_per_batch(variations=3, images_per_batch=10) == 3
+    assert generations_per_batch(variations=20, images_per_batch=10) == 1
+
+
+def test_prompt_batches_are_larger_than_image_batches():
+    prompts, generate, _ = _plan(["prompts", "generate", "finalize"], generations=100)
+    assert prompts["batches"] < generate["batches"]
+    assert generate["units"] == 100
+
+
+def test_progress_counts_finished_phases_and_the_fraction_of_the_current_one():
+    plan = _plan(["prompts", "generate", "finalize"])
+    weights = [p["weight"] for p in plan]
+    assert compute_progress(plan, 0, 0, finished=False, images_planned=10) == 0
+    half = compute_progress(plan, 1, 5, finished=False, images_planned=10)
+    assert half == int(weights[0] + weights[1] / 2)
+
+
+def test_each_image_moves_the_bar():
+    plan = _plan(["prompts", "generate", "finalize"])
+    values = [compute_progress(plan, 1, n, finished=False, images_planned=10) for n in range(11)]
+    assert values == sorted(values) and len(set(values)) == 11
+
+
+def test_a_single_image_shows_zero_until_the_job_is_done():
+    plan = _plan(["prompts", "generate", "finalize"], generations=1)
+    assert compute_progress(plan, 2, 0, finished=False, images_planned=1) == 0
+    assert compute_progress(plan, 2, 0, finished=True, images_planned=1) == 100
+
+
+def test_with_quality_check_the_bar_holds_at_95_until_done():
+    plan = _plan(["generate", "quality_check"])
+    assert compute_progress(plan, 2, 0, finished=False, images_planned=10) == 95
+    assert compute_progress(plan, 2, 0, finished=True, images_planned=10) == 100
+
+
+def test_an_unfinished_job_never_shows_100():
+    plan = _plan(["prompts", "generate"])
+    assert compute_progress(plan, 2, 0, finished=False, images_planned=10) == 99
