@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from chalicelib.models import JobModel, LogLineModel
 
@@ -34,12 +35,22 @@ class JobLog:
         if self.debug:
             self._pending.append((datetime.now(UTC), DEBUG, self.step, message))
 
-    def flush(self) -> None:
-        if not self._pending:
-            return
+    def flush(self, *job_updates: Any) -> str | None:
+        """Write pending lines; returns the job's `control` (a stop or pause request, if any).
+
+        Other updates of the job item ride along in the same write that reserves the sequence
+        numbers, so a phase reports progress, logs and learns of a stop in one request.
+        """
         lines, self._pending = self._pending, []
+        if not lines and not job_updates:
+            return None
         job = JobModel(self.job_id)
-        job.update(actions=[JobModel.log_seq.add(len(lines))])
+        actions = list(job_updates)
+        if lines:
+            actions.append(JobModel.log_seq.add(len(lines)))
+        job.update(actions=actions)
+        if not lines:
+            return job.control
         first = int(job.log_seq) - len(lines) + 1
         with LogLineModel.batch_write() as batch:
             stored = []
@@ -52,6 +63,7 @@ class JobLog:
         for listener in listeners:
             for line in stored:
                 listener(line)
+        return job.control
 
     def __enter__(self) -> JobLog:
         return self

@@ -28,14 +28,16 @@ class PhaseContext:
         return self.job.job_id
 
     def should_stop(self) -> bool:
-        """True when a stop, pause or force stop was asked: finish the current image, then return."""
-        fresh = JobModel.get(self.job.job_id, consistent_read=True, attributes_to_get=["job_id", "control"])
-        return fresh.control is not None
+        """True when a stop, pause or force stop was asked: finish the current image, then return.
 
-    def units_done(self, count: int) -> None:
-        """Report finished units (generations or images) of the current phase."""
-        if count:
-            JobModel(self.job.job_id).update(actions=[JobModel.phase_units_done.add(count)])
+        Known from the job as last written or read, so checking costs no request."""
+        return self.job.control is not None
+
+    def units_done(self, count: int, *more_updates: Any) -> None:
+        """Report finished units of the current phase, flush the log, and learn of a stop request:
+        one write of the job item."""
+        updates = [JobModel.phase_units_done.add(count), *more_updates] if count else list(more_updates)
+        self.job.control = self.log.flush(*updates)
 
 
 BatchRunner = Callable[[PhaseContext, range], bool]

@@ -81,7 +81,6 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool:
         except ProviderError as err:
             images, failure = [], err
         _record(ctx, generation, entry, ids, images, failure, status, done)
-        ctx.log.flush()
     return True
 
 
@@ -124,18 +123,12 @@ def _record(
             item.failure = {"stage": "generation", "category": "Generation failed", "message": message}
             failed += 1
         item.save()
-    JobModel(ctx.job_id).update(
-        actions=[
-            JobModel.phase_units_done.add(ok + failed),
-            JobModel.images_ok.add(ok),
-            JobModel.images_failed.add(failed),
-        ]
-    )
-    total = ctx.job.images_planned
+    generations = ctx.config["generations"]
     if failed:
-        ctx.log.info(f"Generation {generation + 1} failed: {failure}")
+        ctx.log.info(f"Generation {generation + 1} of {generations} failed: {failure}")
     else:
-        ctx.log.info(f"Generated {len(ids)} image(s) for generation {generation + 1} of {total // len(ids)}")
+        ctx.log.info(f"Generated {len(ids)} image(s) for generation {generation + 1} of {generations}")
+    ctx.units_done(ok + failed, JobModel.images_ok.add(ok), JobModel.images_failed.add(failed))
 
 
 def _size(config: dict[str, Any], generation: int) -> tuple[int, int]:

@@ -16,7 +16,8 @@ from typing import Any
 
 log = logging.getLogger("imgfactory.local")
 
-_handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+# Function name → handler. Benchmarks wrap entries here to time them.
+HANDLERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
 _installed = False
 
 
@@ -26,9 +27,9 @@ def function_name_of(name_or_arn: str) -> str:
     return name.rsplit("-", 1)[-1]
 
 
-def install(handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> None:
+def install(new_handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> None:
     global _installed
-    _handlers.update(handlers)
+    HANDLERS.update(new_handlers)
     if _installed:
         return
     from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -36,7 +37,7 @@ def install(handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> None:
     def invoke(
         self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
     ) -> bytes:
-        handler = _handlers.get(function_name_of(function_name))
+        handler = HANDLERS.get(function_name_of(function_name))
         if handler is None:
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps({"errorType": "ResourceNotFound", "errorMessage": function_name}).encode()

@@ -1,0 +1,136 @@
+"""Shared parts of the benchmarks: a local stack, a job runner, and request counters.
+
+Figures are ratios or counts measured in one run, so a noisy machine moves both sides alike.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Counters:
+    """What a job cost in requests and Lambda time, counted where our code makes the calls."""
+
+    lambda_invocations: int = 0
+    lambda_seconds: float = 0.0
+    lambda_seconds_by_function: Counter = field(default_factory=Counter)
+    dynamodb: Counter = field(default_factory=Counter)
+    s3: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.lambda_invocations, self.lambda_seconds = 0, 0.0
+            self.lambda_seconds_by_function.clear()
+            self.dynamodb.clear()
+            self.s3.clear()
+
+
+COUNTERS = Counters()
+
+
+def start_stack(images_per_batch: int | None = None) -> Any:
+    from imgfactory.local.stack import LocalStack
+
+    stack = LocalStack(stage=f"bench{os.getpid()}", images_per_batch=images_per_batch).start()
+    _instrument()
+    return stack
+
+
+_instrumented = False
+
+
+def _instrument() -> None:
+    """Count Lambda invocations and time, DynamoDB items written/read, and S3 requests (once per
+    process, however many stacks a benchmark starts)."""
+    global _instrumented
+    from chalicelib import aws
+
+    aws.s3().meta.events.register("before-call.s3.*", _count_s3)  # clients are rebuilt per stack
+    if _instrumented:
+        return
+    _instrumented = True
+    from pynamodb.connection.base import Connection
+
+    from imgfactory.local import dispatch
+
+    for name, handler in list(dispatch.HANDLERS.items()):
+
+        def timed(event: Any, context: Any, _handler: Any = handler, _name: str = name) -> Any:
+            started = time.perf_counter()
+            try:
+                return _handler(event, context)
+            finally:
+                spent = time.perf_counter() - started
+                with COUNTERS.lock:
+                    COUNTERS.lambda_invocations += 1
+                    COUNTERS.lambda_seconds += spent
+                    COUNTERS.lambda_seconds_by_function[_name] += spent
+
+        dispatch.HANDLERS[name] = timed
+
+    original = Connection.dispatch
+
+    def counting(self: Any, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        items = 1
+        if operation_name == "BatchWriteItem":
+            items = sum(len(v) for v in operation_kwargs.get("RequestItems", {}).values())
+        table = str(operation_kwargs.get("TableName", "batch")).rsplit("-", 1)[-1]
+        with COUNTERS.lock:
+            COUNTERS.dynamodb[(operation_name, table)] += items
+        return original(self, operation_name, operation_kwargs)
+
+    Connection.dispatch = counting  # type: ignore[method-assign]
+
+
+def _count_s3(event_name: str, **_: Any) -> None:
+    with COUNTERS.lock:
+        COUNTERS.s3[event_name.rsplit(".", 1)[-1]] += 1
+
+
+def run_job(generations: int, variations: int = 1, max_concurrency: int = 2, workspace: str = "bench") -> Any:
+    """Start a job through the service layer and wait for it; returns (job, wall seconds)."""
+    from chalicelib.repositories import jobs as job_repo
+    from chalicelib.services import jobs as job_service
+
+    config = {
+        "generations": generations,
+        "variations": variations,
+        "keywords": ["lighthouse at dawn", "city park in autumn", "mountain lake"],
+        "parameters": {"max_concurrency": max_concurrency},
+        "ai": {"quality_check": False, "metadata": False},
+    }
+    started = time.perf_counter()
+    job = job_service.start_job(workspace, {"config": config})
+    while True:
+        job = job_repo.get_job(job.job_id)
+        if job.status in ("completed", "failed", "cancelled"):
+            break
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    if job.status != "completed":
+        raise RuntimeError(f"bench job ended {job.status}: {job.error}")
+    return job, elapsed
+
+
+def history(job: Any) -> list[dict[str, Any]]:
+    from chalicelib import aws
+
+    return aws.sfn().get_execution_history(executionArn=job.execution_arn)["events"]
+
+
+def markdown_table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
