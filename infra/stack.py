@@ -1,0 +1,130 @@
+"""ImageFactoryStack: tables, bucket, the Chalice app, its state machines and their grants.
+
+Names come from `chalicelib.settings` (the code the Lambdas run), resources from the models and
+ASL files the local stack uses; what the stack creates is handed to the Lambdas as the stage's
+environment variables, and each role gets only the actions on the resources it uses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from chalice.cdk import Chalice
+from chalice.utils import to_cfn_resource_name
+from constructs import Construct
+
+from chalicelib import asl
+from chalicelib import settings as env
+from chalicelib.settings import Settings
+from infra.machines import cleanup_rule, machine_arn, machine_name, state_machines
+from infra.tables import model_tables
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# The role Chalice generates for every function of the app (manage_iam_role defaults to true).
+LAMBDA_ROLE = "DefaultRole"
+
+
+class ImageFactoryStack(Stack):
+    """One deployment (stage). The construct id is the Chalice stage, so `.chalice/config.json`'s
+    entry for that stage applies as it does for `chalice deploy`."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, settings: Settings, console_origin: str = "*", **kwargs: Any
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.tables = model_tables(self, settings)
+        self.bucket = self._bucket(console_origin)
+        job_name = machine_name(settings, "job")
+        self.chalice = Chalice(
+            self,
+            "ChaliceApp",
+            source_dir=str(REPO_ROOT),
+            stage_config={
+                "environment_variables": function_environment(
+                    settings, self.bucket.bucket_name, machine_arn(self, job_name)
+                )
+            },
+        )
+        self._size_functions(id)
+        functions = {
+            name: self.chalice.get_function(to_cfn_resource_name(name)) for name in asl.TASK_FUNCTIONS
+        }
+        self.machines = state_machines(self, settings, functions)
+        cleanup_rule(self, self.machines["job"], self.machines["cleanup"])
+        self._grant_lambda_role(job_name)
+        CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
+        CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
+        CfnOutput(self, "JobStateMachineArn", value=self.machines["job"].state_machine_arn)
+
+    def _bucket(self, console_origin: str) -> s3.Bucket:
+        """Private images and exports; the console fetches them by presigned GET."""
+        return s3.Bucket(
+            self,
+            "Images",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                    allowed_origins=[console_origin],
+                    allowed_headers=["*"],
+                    max_age=3600,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(id="ExpireExports", prefix="exports/", expiration=Duration.days(7))
+            ],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _size_functions(self, stage: str) -> None:
+        """Chalice reads per-function sizing only from the config entry of its own stage; a stage
+        without one would silently get 60 s / 128 MB, so it borrows the dev stage's sizing."""
+        stages = json.loads((REPO_ROOT / ".chalice" / "config.json").read_text()).get("stages", {})
+        if stage in stages:
+            return
+        for name, config in stages.get("dev", {}).get("lambda_functions", {}).items():
+            function = self.chalice.get_resource(to_cfn_resource_name(name))
+            if "lambda_timeout" in config:
+                function.add_property_override("Timeout", config["lambda_timeout"])
+            if "lambda_memory_size" in config:
+                function.add_property_override("MemorySize", config["lambda_memory_size"])
+
+    def _grant_lambda_role(self, job_name: str) -> None:
+        """Data access plus the Step Functions calls `chalicelib.aws` makes, on the job only."""
+        role = self.chalice.get_role(LAMBDA_ROLE)
+        for table in self.tables.values():
+            table.grant_read_write_data(role)
+        self.bucket.grant_read_write(role)
+        job = machine_arn(self, job_name)
+        executions = machine_arn(self, f"{job_name}:*", resource="execution")
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"],
+                resources=[job],
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["states:StopExecution", "states:DescribeExecution"], resources=[executions]
+            )
+        )
+
+
+def function_environment(settings: Settings, bucket: str, job_machine_arn: str) -> dict[str, str]:
+    """The variables `settings_from_env` reads in a Lambda; AWS_DEFAULT_REGION is Lambda's own."""
+    return {
+        env.ENV_STAGE: settings.stage,
+        env.ENV_TABLE_PREFIX: settings.table_prefix,
+        env.ENV_BUCKET: bucket,
+        env.ENV_JOB_MACHINE_ARN: job_machine_arn,
+        env.ENV_SLOT_RECHECK_S: str(settings.slot_recheck_s),
+        env.ENV_IMAGES_PER_BATCH: str(settings.images_per_batch),
+        env.ENV_DEFAULT_WORKSPACE: settings.default_workspace,
+    }

@@ -1,0 +1,214 @@
+"""The synthesised stack: tables follow the models, machines are the rendered ASL, IAM stays narrow.
+
+Expectations are derived from the PynamoDB models and the ASL files, so changing either keeps this
+test in step. Chalice's packager writes chalice.out/ into the working directory: synthesis runs in
+a temporary one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.infra
+cdk = pytest.importorskip("aws_cdk")
+
+from aws_cdk.assertions import Template  # noqa: E402
+from cfnlint.api import lint_all  # noqa: E402
+from chalice.utils import to_cfn_resource_name  # noqa: E402
+from pynamodb.indexes import GlobalSecondaryIndex  # noqa: E402
+
+from chalicelib import asl  # noqa: E402
+from chalicelib.models import ALL_MODELS  # noqa: E402
+from chalicelib.settings import ENV_STAGE, settings_from_env  # noqa: E402
+from infra.stack import LAMBDA_ROLE, REPO_ROOT, ImageFactoryStack  # noqa: E402
+
+STAGE = "ci"  # not in .chalice/config.json: exercises the per-function sizing fallback
+SETTINGS = settings_from_env({ENV_STAGE: STAGE})
+PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9]+\}")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    workdir = tmp_path_factory.mktemp("synth")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(workdir)
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        app = cdk.App(outdir=str(workdir / "cdk.out"))
+        stack = ImageFactoryStack(
+            app, STAGE, settings=SETTINGS, env=cdk.Environment(account="123456789012", region="us-east-1")
+        )
+        return Template.from_stack(stack).to_json()
+
+
+def resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == type_}
+
+
+def literal(value: Any, arn_for: dict[str, str] | None = None) -> str:
+    """A string or Fn::Join as text; `Fn::GetAtt [X, Arn]` becomes `arn_for[X]` or `<X>`, `Ref X` `<X>`."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        return "".join(literal(part, arn_for) for part in value["Fn::Join"][1])
+    if "Fn::GetAtt" in value:
+        return (arn_for or {}).get(value["Fn::GetAtt"][0], f"<{value['Fn::GetAtt'][0]}>")
+    if "Ref" in value:
+        return f"<{value['Ref']}>"
+    return f"<{json.dumps(value)}>"
+
+
+def key_schema(attributes: dict[str, Any]) -> list[dict[str, str]]:
+    """HASH then RANGE, the order CDK writes KeySchema in."""
+    keys = sorted(
+        (a for a in attributes.values() if a.is_hash_key or a.is_range_key), key=lambda a: a.is_range_key
+    )
+    return [{"AttributeName": a.attr_name, "KeyType": "RANGE" if a.is_range_key else "HASH"} for a in keys]
+
+
+def test_every_model_has_an_on_demand_table_keyed_like_the_model(template: dict[str, Any]) -> None:
+    tables = {t["TableName"]: t for t in resources(template, "AWS::DynamoDB::Table").values()}
+    assert set(tables) == {SETTINGS.table_name(short) for short in ALL_MODELS}
+    for short, model in ALL_MODELS.items():
+        table = tables[SETTINGS.table_name(short)]
+        indexes = [v for v in vars(model).values() if isinstance(v, GlobalSecondaryIndex)]
+        keyed = [model.get_attributes()] + [index.Meta.attributes for index in indexes]
+        types = {
+            (a.attr_name, a.attr_type)
+            for attrs in keyed
+            for a in attrs.values()
+            if a.is_hash_key or a.is_range_key
+        }
+        assert table["KeySchema"] == key_schema(model.get_attributes())
+        assert {(d["AttributeName"], d["AttributeType"]) for d in table["AttributeDefinitions"]} == types
+        assert {
+            gsi["IndexName"]: (gsi["KeySchema"], gsi["Projection"]["ProjectionType"])
+            for gsi in table.get("GlobalSecondaryIndexes", [])
+        } == {
+            i.Meta.index_name: (key_schema(i.Meta.attributes), i.Meta.projection.projection_type)
+            for i in indexes
+        }
+        assert table["BillingMode"] == "PAY_PER_REQUEST"
+        assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_state_machines_deploy_the_rendered_asl_with_no_placeholder_left(template: dict[str, Any]) -> None:
+    machines = {
+        m["StateMachineName"]: m for m in resources(template, "AWS::StepFunctions::StateMachine").values()
+    }
+    arn_for = {to_cfn_resource_name(name): f"arn:fn:{name}" for name in asl.TASK_FUNCTIONS}
+    expected_arns = {name: f"arn:fn:{name}" for name in asl.TASK_FUNCTIONS}
+    assert set(machines) == {f"imgfactory-{STAGE}-{machine}" for machine in asl.MACHINES}
+    for machine in asl.MACHINES:
+        definition = literal(machines[f"imgfactory-{STAGE}-{machine}"]["DefinitionString"], arn_for)
+        assert not PLACEHOLDER.search(definition)
+        rendered = asl.render(machine, asl.function_substitutions(expected_arns))
+        assert json.loads(definition) == json.loads(rendered)
+
+
+def test_cleanup_rule_starts_cleanup_on_failed_timed_out_or_aborted_job(template: dict[str, Any]) -> None:
+    machines = {
+        m["StateMachineName"]: k for k, m in resources(template, "AWS::StepFunctions::StateMachine").items()
+    }
+    (rule,) = resources(template, "AWS::Events::Rule").values()
+    pattern = rule["EventPattern"]
+    assert pattern["source"] == ["aws.states"]
+    assert pattern["detail-type"] == ["Step Functions Execution Status Change"]
+    assert sorted(pattern["detail"]["status"]) == ["ABORTED", "FAILED", "TIMED_OUT"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": machines[f"imgfactory-{STAGE}-job"]}]
+    assert [t["Arn"] for t in rule["Targets"]] == [{"Ref": machines[f"imgfactory-{STAGE}-cleanup"]}]
+
+
+def allow_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    documents = [p["PolicyDocument"] for p in resources(template, "AWS::IAM::Policy").values()]
+    for role in resources(template, "AWS::IAM::Role").values():
+        documents += [p["PolicyDocument"] for p in role.get("Policies", [])]
+    return [s for doc in documents for s in doc["Statement"] if s["Effect"] == "Allow"]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_no_iam_statement_allows_every_action_or_every_resource(template: dict[str, Any]) -> None:
+    for statement in allow_statements(template):
+        assert "*" not in as_list(statement["Action"]), statement
+        assert "*" not in as_list(statement["Resource"]), statement
+
+
+def test_lambda_role_may_drive_only_the_job_machine(template: dict[str, Any]) -> None:
+    policies = [
+        p for p in resources(template, "AWS::IAM::Policy").values() if LAMBDA_ROLE in json.dumps(p["Roles"])
+    ]
+    statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+    granted = {
+        (action, literal(resource))
+        for s in statements
+        for action in as_list(s["Action"])
+        if action.startswith("states:")
+        for resource in as_list(s["Resource"])
+    }
+    machine = f"arn:<AWS::Partition>:states:us-east-1:123456789012:stateMachine:imgfactory-{STAGE}-job"
+    execution = f"arn:<AWS::Partition>:states:us-east-1:123456789012:execution:imgfactory-{STAGE}-job:*"
+    assert granted == {
+        ("states:StartExecution", machine),
+        ("states:SendTaskSuccess", machine),
+        ("states:SendTaskFailure", machine),
+        ("states:StopExecution", execution),
+        ("states:DescribeExecution", execution),
+    }
+
+
+def test_each_state_machine_role_invokes_only_its_own_task_functions(template: dict[str, Any]) -> None:
+    machines = resources(template, "AWS::StepFunctions::StateMachine").values()
+    policies = resources(template, "AWS::IAM::Policy").values()
+    for machine in asl.MACHINES:
+        (state_machine,) = (m for m in machines if m["StateMachineName"] == f"imgfactory-{STAGE}-{machine}")
+        role = state_machine["RoleArn"]["Fn::GetAtt"][0]
+        statements = [
+            s for p in policies if {"Ref": role} in p["Roles"] for s in p["PolicyDocument"]["Statement"]
+        ]
+        assert {a for s in statements for a in as_list(s["Action"])} == {"lambda:InvokeFunction"}
+        invoked = {literal(r) for s in statements for r in as_list(s["Resource"])}
+        names = [
+            to_cfn_resource_name(n)
+            for n in asl.TASK_FUNCTIONS
+            if asl.placeholder_for(n) in asl.placeholders(machine)
+        ]
+        assert invoked == {f"<{n}>" for n in names} | {f"<{n}>:*" for n in names}
+
+
+def test_functions_get_the_stage_environment_and_config_sizing(template: dict[str, Any]) -> None:
+    functions = resources(template, "AWS::Serverless::Function")
+    for function in functions.values():
+        variables = function["Environment"]["Variables"]
+        assert variables["IMGF_STAGE"] == STAGE
+        assert variables["IMGF_TABLE_PREFIX"] == SETTINGS.table_prefix
+        assert literal(variables["IMGF_JOB_STATE_MACHINE_ARN"]).endswith(
+            f":stateMachine:imgfactory-{STAGE}-job"
+        )
+        assert set(variables) >= {"IMGF_BUCKET", "IMGF_SLOT_RECHECK_S", "IMGF_IMAGES_PER_BATCH"}
+    dev = json.loads((REPO_ROOT / ".chalice" / "config.json").read_text())["stages"]["dev"]
+    for name, sizing in dev["lambda_functions"].items():
+        assert functions[to_cfn_resource_name(name)]["Timeout"] == sizing["lambda_timeout"]
+
+
+def test_bucket_is_private_encrypted_and_expires_exports(template: dict[str, Any]) -> None:
+    (bucket,) = resources(template, "AWS::S3::Bucket").values()
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert "GET" in bucket["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"]
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert (rule["Prefix"], rule["ExpirationInDays"]) == ("exports/", 7)
+
+
+def test_outputs_name_the_api_bucket_and_job_machine(template: dict[str, Any]) -> None:
+    assert {"ApiUrl", "BucketName", "JobStateMachineArn"} <= set(template["Outputs"])
+
+
+def test_template_has_no_cfn_lint_errors(template: dict[str, Any]) -> None:
+    errors = [m for m in lint_all(json.dumps(template)) if m.rule.id.startswith("E")]
+    assert not errors, [f"{m.rule.id} {m.message}" for m in errors]
