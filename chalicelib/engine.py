@@ -14,6 +14,7 @@ from pynamodb.exceptions import PutError
 from chalicelib import jobconfig, semaphore
 from chalicelib.errors import ValidationError
 from chalicelib.joblog import JobLog
+from chalicelib.keywords import store_keywords
 from chalicelib.models import CheckpointModel, ConfigModel, JobModel
 from chalicelib.phases import PhaseContext, available_phases, batch_runners, once_runners
 from chalicelib.plan import build_plan, compute_progress, step_text
@@ -64,12 +65,13 @@ def new_job(
     settings = get_settings()
     job_id = job_id or uuid.uuid4().hex
     now = job_repo.utcnow()
-    if config_id is None:
-        config_id = uuid.uuid4().hex
-        ConfigModel(config_id, workspace=workspace, config=config, created_at=now, updated_at=now).save()
     plan = build_plan(
         phase_names_for(config), config["generations"], config["variations"], settings.images_per_batch
     )
+    if config_id is None:
+        config_id = uuid.uuid4().hex
+        config = store_keywords(config, config_id)
+        ConfigModel(config_id, workspace=workspace, config=config, created_at=now, updated_at=now).save()
     job = JobModel(
         job_id,
         workspace=workspace,
@@ -83,9 +85,12 @@ def new_job(
         step="Queued",
         created_at=now,
     )
-    job.save(condition=JobModel.job_id.does_not_exist())
-    ticket = semaphore.take_ticket(workspace, job_id)
-    job.update(actions=[JobModel.ticket.set(ticket)])
+    job.ticket = semaphore.take_ticket(workspace, job_id)
+    try:
+        job.save(condition=JobModel.job_id.does_not_exist())
+    except PutError:
+        semaphore.drop_ticket(workspace, int(job.ticket))  # a retried task: the job exists
+        raise
     with JobLog(job_id) as log:
         log.info(f"Job queued: {job.images_planned} image(s) planned in {len(plan)} phases")
     return job

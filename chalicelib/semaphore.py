@@ -57,6 +57,11 @@ def take_ticket(workspace: str, job_id: str) -> int:
     return ticket
 
 
+def drop_ticket(workspace: str, ticket: int) -> None:
+    """Leave the queue without ever having held the slot."""
+    _delete_entry(workspace, _queue_key(ticket))
+
+
 def _lock(workspace: str) -> SemaphoreModel:
     ensure_lock(workspace)
     return SemaphoreModel.get(workspace, LOCK, consistent_read=True)

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from chalicelib import aws
+from chalicelib.keywords import load_keywords
 from chalicelib.phases import PhaseContext
 from chalicelib.prompts import build_prompt, choose_keyword
 
@@ -21,7 +22,7 @@ def prompts_key(job_id: str, first_generation: int) -> str:
 
 def run_batch(ctx: PhaseContext, generations: range) -> bool:
     config = ctx.config
-    keywords = config.get("keywords") or []
+    keywords = load_keywords(config)
     entries: list[dict[str, Any]] = []
     for generation in generations:
         keyword = choose_keyword(keywords, generation, random_order=config["keyword_random"], seed=ctx.job_id)
