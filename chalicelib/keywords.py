@@ -55,9 +55,8 @@ def _parse_csv(name: str, content: str) -> list[dict[str, str]]:
                 _check_header(name, header, line)
                 continue
             if len(row) != len(header):
-                _fail(
-                    f"{name} line {line}: expected {len(header)} columns ({', '.join(header)}), got {len(row)}"
-                )
+                columns = ", ".join(header)
+                _fail(f"{name} line {line}: expected {len(header)} columns ({columns}), got {len(row)}")
             rows.append({column: cell.strip() for column, cell in zip(header, row, strict=True)})
     except csv.Error as err:
         _fail(f"{name} line {reader.line_num}: {err}")
