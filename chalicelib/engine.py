@@ -15,8 +15,8 @@ from chalicelib import jobconfig, semaphore
 from chalicelib.errors import ValidationError
 from chalicelib.joblog import JobLog
 from chalicelib.keywords import store_keywords
-from chalicelib.models import CheckpointModel, ConfigModel, JobModel
-from chalicelib.phases import PhaseContext, available_phases, batch_runners, once_runners
+from chalicelib.models import CheckpointModel, ConfigModel, ImageModel, JobModel
+from chalicelib.phases import PhaseContext, available_phases, batch_runners, image_runners, once_runners
 from chalicelib.plan import build_plan, compute_progress, step_text
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.settings import get_settings
@@ -28,19 +28,24 @@ WAVE_PER_CONCURRENCY = 4
 
 
 def default_phase_names(config: dict[str, Any]) -> list[str]:
-    """The full generation plan for the settings, limited to the phases this build provides."""
+    """The full generation plan for the settings.
+
+    Processing runs before the quality check, except with background removal on: then it waits
+    until QC has approved an image, so remove.bg is not paid for images QC rejects.
+    """
+    processing, ai = config["processing"], config["ai"]
+    process = any(processing[k] for k in ("remove_bg", "convert", "enhance"))
     wanted = ["prompts", "generate"]
-    if config["processing"]["remove_bg"]:
-        wanted.append("remove_bg")
-    if config["processing"]["convert"] or config["processing"]["enhance"]:
+    if process and not (processing["remove_bg"] and ai["quality_check"]):
         wanted.append("process")
-    if config["ai"]["quality_check"]:
+    if ai["quality_check"]:
         wanted.append("quality_check")
-    if config["ai"]["metadata"]:
+    if process and "process" not in wanted:
+        wanted.append("process")
+    if ai["metadata"]:
         wanted.append("metadata")
     wanted.append("finalize")
-    available = available_phases()
-    return [name for name in wanted if name in available]
+    return wanted
 
 
 def phase_names_for(config: dict[str, Any]) -> list[str]:
@@ -222,13 +227,34 @@ def run_batch(event: dict[str, Any]) -> dict[str, Any]:
     ctx, phase = _context(job, event["phase"])
     batch = int(event["batch"])
     if job.control:
-        return {"done": False}
-    generations = batch_generations(phase, batch, job.snapshot["generations"])
+        return {"done": False, "wait_s": 0}
     with ctx.log:
-        done = batch_runners()[phase["name"]](ctx, generations)
-    if done:
+        if phase["name"] in image_runners():
+            outcome: bool | int = image_runners()[phase["name"]](ctx, batch_images(job, phase, batch))
+        else:
+            generations = batch_generations(phase, batch, job.snapshot["generations"])
+            outcome = batch_runners()[phase["name"]](ctx, generations)
+    if outcome is True:
         _checkpoint(job.job_id, phase["name"], batch)
-    return {"done": done}
+    wait_s = outcome if isinstance(outcome, int) and not isinstance(outcome, bool) else 0
+    return {"done": outcome is True, "wait_s": wait_s}
+
+
+def batch_images(job: JobModel, phase: dict[str, Any], batch: int) -> list[ImageModel]:
+    """The images one batch of a per-image phase works on, in order."""
+    from chalicelib.phases.generate import image_id
+    from chalicelib.plan import batch_generations
+
+    if job.retry:
+        per_batch = phase["generations_per_batch"]
+        ids = job.retry["image_ids"][batch * per_batch : (batch + 1) * per_batch]
+        found = {image.image_id: image for image in ImageModel.batch_get(ids)}
+        return [found[i] for i in ids if i in found]
+    generations = batch_generations(phase, batch, job.snapshot["generations"])
+    variations = job.snapshot["variations"]
+    first = image_id(job.job_id, generations.start, 0)
+    last = image_id(job.job_id, generations.stop - 1, variations - 1)
+    return list(ImageModel.by_job.query(job.job_id, ImageModel.image_id.between(first, last)))
 
 
 def run_phase(event: dict[str, Any]) -> dict[str, Any]:

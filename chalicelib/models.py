@@ -11,6 +11,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     NumberSetAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -56,6 +57,9 @@ class JobModel(Model):
     ticket = NumberAttribute(null=True)  # FIFO ticket in the workspace queue
     execution_arn = UnicodeAttribute(null=True)
     attempt = NumberAttribute(default=1)
+    # A retry job works on chosen images of an earlier job instead of generating new ones:
+    # {"image_ids": [...], "mode": "original" | "custom", "source_job_id": ...}
+    retry = JSONAttribute(null=True)
     log_seq = NumberAttribute(default=0)  # last log sequence number handed out
     error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -107,9 +111,19 @@ class ImageModel(Model):
     seed = NumberAttribute()
     status = UnicodeAttribute()
     failure = JSONAttribute(null=True)  # {"stage", "category", "message"}
-    original_key = UnicodeAttribute(null=True)
+    qc_reason = UnicodeAttribute(null=True)
+    original_key = UnicodeAttribute(null=True)  # as the provider made it
+    current_key = UnicodeAttribute(null=True)  # the latest version (original, then processed)
+    thumbnail_key = UnicodeAttribute(null=True)
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    tags = JSONAttribute(null=True)  # list of strings
+    # Settings a retry with custom settings applied to this image only (never to the job).
+    processing_settings = JSONAttribute(null=True)
+    # "<job id>:<phase>" marks of what has been done to the image, so a batch run again skips it.
+    done = UnicodeSetAttribute(default=set)
     created_at = UTCDateTimeAttribute()
     by_job = ImagesByJob()
 

@@ -21,6 +21,11 @@ ENV_DEFAULT_WORKSPACE = "IMGF_DEFAULT_WORKSPACE"
 ENV_IMAGES_PER_BATCH = "IMGF_IMAGES_PER_BATCH"
 ENV_SLOT_RECHECK_S = "IMGF_SLOT_RECHECK_S"
 ENV_LOCAL = "IMGF_LOCAL"
+# Provider endpoints; unset means the provider's public API (tests point them at local fakes).
+ENV_RUNWARE_URL = "IMGF_RUNWARE_URL"
+ENV_OPENAI_URL = "IMGF_OPENAI_URL"
+ENV_PIAPI_URL = "IMGF_PIAPI_URL"
+ENV_REMOVEBG_URL = "IMGF_REMOVEBG_URL"
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Settings:
     # A queued job re-checks the slot at least this often even if no wake-up reaches it.
     slot_recheck_s: int = 300
     local: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
+    provider_urls: dict[str, str] = field(default_factory=dict)
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
@@ -69,6 +74,16 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         images_per_batch=_int(env, ENV_IMAGES_PER_BATCH, 10),
         slot_recheck_s=_int(env, ENV_SLOT_RECHECK_S, 300),
         local=env.get(ENV_LOCAL, "") == "1",
+        provider_urls={
+            name: env[key]
+            for name, key in (
+                ("runware", ENV_RUNWARE_URL),
+                ("openai", ENV_OPENAI_URL),
+                ("piapi", ENV_PIAPI_URL),
+                ("remove_bg", ENV_REMOVEBG_URL),
+            )
+            if env.get(key)
+        },
     )
 
 
@@ -81,7 +96,8 @@ def get_settings() -> Settings:
 def reset_settings() -> None:
     """Forget cached settings and clients (the local stack calls this after setting the env)."""
     get_settings.cache_clear()
-    from chalicelib import aws, models
+    from chalicelib import aws, models, secrets
 
     aws.reset_clients()
+    secrets.forget_cache()
     models.bind_tables(get_settings())

@@ -1,7 +1,9 @@
 """Job phases. Each module does one kind of work; the engine runs them in the job's plan order.
 
-A batched phase implements `run_batch(ctx, generations) -> bool` (True when the whole batch is
-done, False when it stopped early for a stop or pause request); a phase that runs once implements
+A batched phase implements `run_batch(ctx, generations) -> bool | int`: True when the whole
+batch is done, False when it stopped early for a stop or pause request, or a number of seconds
+after which it wants to be called again (a provider still working; the state machine waits with a
+Wait state rather than a sleeping Lambda). A phase that runs once implements
 `run_once(ctx)`. Both must be idempotent: a batch may run again after a crash, and must skip what
 the previous attempt finished.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from chalicelib.joblog import JobLog
@@ -27,6 +30,13 @@ class PhaseContext:
     def job_id(self) -> str:
         return self.job.job_id
 
+    @cached_property
+    def services(self) -> Any:
+        """Provider clients with the workspace's keys (built once per task)."""
+        from chalicelib.providers.factory import ProviderServices
+
+        return ProviderServices(self.job.workspace, self.config)
+
     def should_stop(self) -> bool:
         """True when a stop, pause or force stop was asked: finish the current image, then return.
 
@@ -40,14 +50,26 @@ class PhaseContext:
         self.job.control = self.log.flush(*updates)
 
 
-BatchRunner = Callable[[PhaseContext, range], bool]
+BatchRunner = Callable[[PhaseContext, range], bool | int]
 OnceRunner = Callable[[PhaseContext], None]
 
 
 def batch_runners() -> dict[str, BatchRunner]:
+    """Phases whose batches are ranges of generations."""
     from chalicelib.phases import generate, prompts
 
     return {"prompts": prompts.run_batch, "generate": generate.run_batch}
+
+
+def image_runners() -> dict[str, Callable[[PhaseContext, list[Any]], bool]]:
+    """Phases whose batches are lists of images (of a generation range, or chosen for a retry)."""
+    from chalicelib.phases import metadata, process, quality_check
+
+    return {
+        "process": process.run_batch,
+        "quality_check": quality_check.run_batch,
+        "metadata": metadata.run_batch,
+    }
 
 
 def once_runners() -> dict[str, OnceRunner]:
@@ -57,4 +79,4 @@ def once_runners() -> dict[str, OnceRunner]:
 
 
 def available_phases() -> set[str]:
-    return set(batch_runners()) | set(once_runners())
+    return set(batch_runners()) | set(image_runners()) | set(once_runners())

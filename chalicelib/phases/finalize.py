@@ -1,14 +1,23 @@
-"""Finalize: summarise what the job produced. The engine then sets the final status."""
+"""Finalize: images still in the pipeline are approved, and the job's outcome is summarised.
+
+The engine then sets the final status: completed with at least one image, failed with none.
+"""
 
 from __future__ import annotations
 
+from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
+from chalicelib.phases.images import APPROVED, PROCESSING
 
 
 def run_once(ctx: PhaseContext) -> None:
+    approved = 0
+    for image in ImageModel.by_job.query(ctx.job_id, filter_condition=ImageModel.status == PROCESSING):
+        image.update(actions=[ImageModel.status.set(APPROVED)])
+        approved += 1
+    if approved:
+        ctx.log.debug_line(f"{approved} image(s) approved at the end of the pipeline")
     ctx.job.refresh(consistent_read=True)
-    ok, failed = int(ctx.job.images_ok), int(ctx.job.images_failed)
-    ctx.log.info(
-        f"Finished: {ok} image(s) produced, {failed} failed, of {int(ctx.job.images_planned)} planned"
-    )
+    ok, failed, planned = int(ctx.job.images_ok), int(ctx.job.images_failed), int(ctx.job.images_planned)
+    ctx.log.info(f"Finished: {ok} image(s) produced, {failed} failed, of {planned} planned")
     ctx.units_done(1)

@@ -1,9 +1,9 @@
 """Image generation: one provider call per generation makes all its variations.
 
-Each image is stored in S3 and recorded under a deterministic id (`<job>.<generation>.<variation>`)
-before the next one starts, so a batch run again after a crash or a stop skips what is done: no
-image is generated twice and none is lost. A provider failure fails that generation's images
-(shown per image) and the job goes on.
+Each image is stored in S3 (with its gallery thumbnail) and recorded under a deterministic id
+(`<job>.<generation>.<variation>`) before the next generation starts, so a batch run again after a
+crash or a stop skips what is done: no image is generated twice and none is lost. A provider
+failure fails that generation's images (shown per image) and the job goes on.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from typing import Any
 from chalicelib import aws
 from chalicelib.errors import ProviderError
 from chalicelib.jobconfig import parse_dimensions
-from chalicelib.models import ImageModel, JobModel
+from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
+from chalicelib.phases.process import thumbnail_key
 from chalicelib.phases.prompts import load_prompts
+from chalicelib.processing import make_thumbnail
 from chalicelib.prompts import generation_seed
-from chalicelib.providers import get_provider
-from chalicelib.providers.base import ImageRequest
+from chalicelib.providers.base import GeneratedImage, ImageRequest
+from chalicelib.quality import failure_label
 
 
 def image_id(job_id: str, generation: int, variation: int) -> str:
@@ -30,7 +32,7 @@ def original_key(job_id: str, image: str, extension: str) -> str:
     return f"jobs/{job_id}/original/{image}.{extension}"
 
 
-def _existing_images(job_id: str, generations: range, variations: int) -> set[str]:
+def existing_images(job_id: str, generations: range, variations: int) -> set[str]:
     first = image_id(job_id, generations.start, 0)
     last = image_id(job_id, generations.stop - 1, variations - 1)
     return {
@@ -43,27 +45,45 @@ def _prompt_batch_start(plan: list[dict[str, Any]], generation: int) -> int:
     return (generation // per_batch) * per_batch
 
 
-def run_batch(ctx: PhaseContext, generations: range) -> bool:
-    config = ctx.config
-    variations = config["variations"]
-    provider = get_provider(config["provider"])
+def prompt_entries(ctx: PhaseContext, generations: range) -> dict[int, dict[str, Any]]:
+    entries: dict[int, dict[str, Any]] = {}
+    for generation in generations:
+        if generation not in entries:
+            entries.update(load_prompts(ctx.job_id, _prompt_batch_start(ctx.job.plan, generation)))
+    return entries
+
+
+def initial_status(ctx: PhaseContext) -> str:
+    """Images wait as `processing` while later phases still work on them; otherwise they are done."""
+    later = [p["name"] for p in ctx.job.plan[ctx.phase_index + 1 :]]
+    return "processing" if any(name != "finalize" for name in later) else "approved"
+
+
+def image_size(config: dict[str, Any], generation: int) -> tuple[int, int]:
+    """Dimensions rotate per generation."""
     dimensions = parse_dimensions(config["parameters"]["dimensions"])
-    done = _existing_images(ctx.job_id, generations, variations)
-    prompts: dict[int, dict[str, Any]] = {}
-    later_image_phases = any(
-        p["name"] not in ("prompts", "generate", "finalize") for p in ctx.job.plan[ctx.phase_index + 1 :]
-    )
-    status = "processing" if later_image_phases else "approved"
+    return dimensions[generation % len(dimensions)]
+
+
+def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
+    config = ctx.config
+    if config["provider"] == "midjourney":
+        from chalicelib.phases import midjourney
+
+        return midjourney.run_batch(ctx, generations)
+    variations = config["variations"]
+    provider = ctx.services.image_provider()
+    done = existing_images(ctx.job_id, generations, variations)
+    prompts = prompt_entries(ctx, generations)
+    status = initial_status(ctx)
     for generation in generations:
         ids = [image_id(ctx.job_id, generation, v) for v in range(variations)]
         if all(i in done for i in ids):
             continue
         if ctx.should_stop():
             return False
-        if generation not in prompts:
-            prompts.update(load_prompts(ctx.job_id, _prompt_batch_start(ctx.job.plan, generation)))
         entry = prompts[generation]
-        width, height = dimensions[generation % len(dimensions)]
+        width, height = image_size(config, generation)
         seed = generation_seed(ctx.job_id, generation)
         request = ImageRequest(
             prompt=entry["prompt"],
@@ -76,25 +96,28 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool:
         )
         ctx.log.debug_line(f"Generation {generation + 1}: {provider.name} {width}x{height} seed {seed}")
         try:
-            images = provider.generate(request)
-            failure = None
+            images, failure = provider.generate(request), None
         except ProviderError as err:
             images, failure = [], err
-        _record(ctx, generation, entry, ids, images, failure, status, done)
+        record(ctx, generation, entry, ids, images, failure, status, done)
     return True
 
 
-def _record(
+def record(
     ctx: PhaseContext,
     generation: int,
     entry: dict[str, Any],
     ids: list[str],
-    images: list[Any],
-    failure: ProviderError | None,
+    images: list[GeneratedImage],
+    failure: Exception | None,
     status: str,
     done: set[str],
 ) -> None:
+    """Store a generation's images (or their failure) and report them as progress."""
+    from chalicelib.models import JobModel
+
     now = datetime.now(UTC)
+    width, height = image_size(ctx.config, generation)
     ok = failed = 0
     for variation, image in enumerate(ids):
         if image in done:
@@ -114,23 +137,25 @@ def _record(
             result = images[variation]
             key = original_key(ctx.job_id, image, result.extension)
             aws.put_object(key, result.data, result.content_type)
+            thumb = thumbnail_key(ctx.job_id, image)
+            aws.put_object(thumb, make_thumbnail(result.data), "image/jpeg")
             item.seed, item.status, item.original_key = result.seed, status, key
-            item.width, item.height = _size(ctx.config, generation)
+            item.current_key, item.thumbnail_key = key, thumb
+            item.width, item.height = width, height
             ok += 1
         else:
             message = str(failure) if failure else "the provider returned too few images"
             item.seed, item.status = generation_seed(ctx.job_id, generation, variation), "qc_failed"
-            item.failure = {"stage": "generation", "category": "Generation failed", "message": message}
+            item.failure = {
+                "stage": "generation",
+                "category": failure_label("generation"),
+                "message": message,
+            }
             failed += 1
         item.save()
     generations = ctx.config["generations"]
     if failed:
-        ctx.log.info(f"Generation {generation + 1} of {generations} failed: {failure}")
+        ctx.log.info(f"Generation {generation + 1} of {generations} failed: {failure or 'too few images'}")
     else:
         ctx.log.info(f"Generated {len(ids)} image(s) for generation {generation + 1} of {generations}")
     ctx.units_done(ok + failed, JobModel.images_ok.add(ok), JobModel.images_failed.add(failed))
-
-
-def _size(config: dict[str, Any], generation: int) -> tuple[int, int]:
-    dimensions = parse_dimensions(config["parameters"]["dimensions"])
-    return dimensions[generation % len(dimensions)]

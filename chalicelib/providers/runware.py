@@ -142,7 +142,7 @@ class RunwareProvider:
             errors = body.get("errors") if isinstance(body, dict) else None
             detail = f"errors {errors}" if errors else "no 'data' list"
             raise ProviderError(f"{SERVICE}: malformed reply: {detail}", retryable=False)
-        results = []
+        results: list[tuple[str, int]] = []
         for item in body["data"]:
             if not isinstance(item, dict) or item.get("taskUUID", task["taskUUID"]) != task["taskUUID"]:
                 continue

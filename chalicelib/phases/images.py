@@ -1,0 +1,65 @@
+"""Shared machinery of the phases that work image by image (process, quality check, metadata).
+
+A batch is a list of images; each image is marked when a phase is done with it, so a batch that
+runs again after a crash, a stop or a pause skips what is finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from chalicelib import aws
+from chalicelib.models import ImageModel
+from chalicelib.phases import PhaseContext
+from chalicelib.quality import failure_label
+
+APPROVED = "approved"
+QC_FAILED = "qc_failed"
+PROCESSING = "processing"
+RETRY_PENDING = "retry_pending"
+RETRY_FAILED = "retry_failed"
+
+ImageWork = Callable[[PhaseContext, ImageModel], None]
+
+
+def mark(ctx: PhaseContext, phase: str) -> str:
+    return f"{ctx.job_id}:{phase}"
+
+
+def image_bytes(image: ImageModel) -> bytes:
+    return aws.get_object(image.current_key or image.original_key)
+
+
+def extension_of(key: str | None) -> str:
+    return (key or "x.png").rsplit(".", 1)[-1].lower()
+
+
+def fail_image(ctx: PhaseContext, image: ImageModel, stage: str | None, message: str) -> None:
+    """A failed image: `qc_failed` in a job, `retry_failed` in a retry job, with its category."""
+    status = RETRY_FAILED if ctx.job.retry else QC_FAILED
+    image.status = status
+    image.failure = {"stage": stage, "category": failure_label(stage), "message": message[:1000]}
+    ctx.log.info(f"Image {image.generation + 1}.{image.variation + 1}: {failure_label(stage)}: {message}")
+
+
+def run_per_image(
+    ctx: PhaseContext,
+    phase: str,
+    images: Iterable[ImageModel],
+    eligible: Callable[[ImageModel], bool],
+    work: ImageWork,
+) -> bool:
+    """Apply `work` to each eligible image not yet done by this phase; stop between images when
+    asked. Every image counts as a unit of progress, done or skipped."""
+    done_mark = mark(ctx, phase)
+    for image in images:
+        if done_mark in (image.done or set()):
+            continue
+        if ctx.should_stop():
+            return False
+        if eligible(image):
+            work(ctx, image)
+        image.done = set(image.done or set()) | {done_mark}
+        image.save()
+        ctx.units_done(1)
+    return True
