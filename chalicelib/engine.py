@@ -90,14 +90,19 @@ def new_job(
         step="Queued",
         created_at=now,
     )
-    job.ticket = semaphore.take_ticket(workspace, job_id)
+    return queue_job(job)
+
+
+def queue_job(job: JobModel) -> JobModel:
+    """Save a new job at the end of its workspace's FIFO queue."""
+    job.ticket = semaphore.take_ticket(job.workspace, job.job_id)
     try:
         job.save(condition=JobModel.job_id.does_not_exist())
     except PutError:
-        semaphore.drop_ticket(workspace, int(job.ticket))  # a retried task: the job exists
+        semaphore.drop_ticket(job.workspace, int(job.ticket))  # a retried task: the job exists
         raise
-    with JobLog(job_id) as log:
-        log.info(f"Job queued: {job.images_planned} image(s) planned in {len(plan)} phases")
+    with JobLog(job.job_id) as log:
+        log.info(f"Job queued: {int(job.images_planned)} image(s) planned in {len(job.plan)} phases")
     return job
 
 

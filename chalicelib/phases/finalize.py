@@ -11,6 +11,8 @@ from chalicelib.phases.images import APPROVED, PROCESSING
 
 
 def run_once(ctx: PhaseContext) -> None:
+    if ctx.job.retry:
+        _count_retried(ctx)
     approved = 0
     for image in ImageModel.by_job.query(ctx.job_id, filter_condition=ImageModel.status == PROCESSING):
         image.update(actions=[ImageModel.status.set(APPROVED)])
@@ -21,3 +23,12 @@ def run_once(ctx: PhaseContext) -> None:
     ok, failed, planned = int(ctx.job.images_ok), int(ctx.job.images_failed), int(ctx.job.images_planned)
     ctx.log.info(f"Finished: {ok} image(s) produced, {failed} failed, of {planned} planned")
     ctx.units_done(1)
+
+
+def _count_retried(ctx: PhaseContext) -> None:
+    """A retry job's outcome is the retried images': approved ones count as produced."""
+    from chalicelib.models import JobModel
+
+    statuses = [image.status for image in ImageModel.batch_get(ctx.job.retry["image_ids"])]
+    ok = statuses.count(APPROVED)
+    ctx.job.update(actions=[JobModel.images_ok.set(ok), JobModel.images_failed.set(len(statuses) - ok)])

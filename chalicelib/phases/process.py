@@ -38,8 +38,8 @@ def settings_for(ctx: PhaseContext, image: ImageModel) -> dict:
 
 
 def _eligible(ctx: PhaseContext, image: ImageModel) -> bool:
-    if ctx.job.retry:
-        return image.status == RETRY_PENDING
+    if ctx.job.retry:  # `processing` too: a retry interrupted mid-image carries on with it
+        return image.status in (RETRY_PENDING, PROCESSING)
     if _after_quality_check(ctx):
         return image.status == APPROVED
     return image.status == PROCESSING
@@ -59,6 +59,8 @@ def run_batch(ctx: PhaseContext, images: list[ImageModel]) -> bool:
 
 def _process(ctx: PhaseContext, image: ImageModel, remover) -> None:  # type: ignore[no-untyped-def]
     settings = settings_for(ctx, image)
+    if ctx.job.retry:
+        image.update(actions=[ImageModel.status.set(PROCESSING)])
     source = image_bytes(image)
     source_extension = extension_of(image.original_key)
     try:
@@ -77,7 +79,7 @@ def _process(ctx: PhaseContext, image: ImageModel, remover) -> None:  # type: ig
         except ProcessingError as again:
             fail_image(ctx, image, again.stage, str(again))
             return
-    key = processed_key(ctx.job_id if not ctx.job.retry else image.job_id, image.image_id, result.extension)
+    key = processed_key(image.job_id, image.image_id, result.extension)
     aws.put_object(key, result.data, result.content_type)
     thumb = thumbnail_key(image.job_id, image.image_id)
     aws.put_object(thumb, make_thumbnail(result.data), "image/jpeg")

@@ -18,7 +18,7 @@ START_KEYS = {"label", "config", "config_id", "scheduled_at"}
 _RERUN_SUFFIX = re.compile(r"\s*\(Rerun [0-9a-f]{3,8}\)\s*$")
 
 
-def _execute(job: JobModel) -> JobModel:
+def start_execution(job: JobModel) -> JobModel:
     """Start the job's Step Functions execution (one per attempt, named after the job)."""
     name = job.job_id if int(job.attempt) == 1 else f"{job.job_id}-{int(job.attempt)}"
     arn = aws.start_execution(name, {"job_id": job.job_id})
@@ -51,7 +51,7 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
             raise ValidationError("must be text of 1 to 200 characters", field="label")
         config = {**config, "label": label.strip()}
     job = new_job(workspace, config, config_id=config_id)
-    return _execute(job)
+    return start_execution(job)
 
 
 def load_config(workspace: str, config_id: Any) -> ConfigModel:
@@ -156,7 +156,7 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
     )
     with JobLog(job_id) as log:
         log.info("Resume requested: queued to continue from the checkpoint")
-    return _execute(job_repo.get_job(job_id))
+    return start_execution(job_repo.get_job(job_id))
 
 
 def rerun_job(workspace: str, job_id: str) -> JobModel:
@@ -171,4 +171,4 @@ def rerun_job(workspace: str, job_id: str) -> JobModel:
     job = new_job(
         workspace, config, job_id=new_id, config_id=parent.config_id, parent_id=parent.job_id, label=label
     )
-    return _execute(job)
+    return start_execution(job)

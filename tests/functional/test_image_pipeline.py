@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from PIL import Image
 
 from chalicelib import aws
@@ -32,7 +34,14 @@ def test_a_fully_processed_job_gives_jpegs_with_thumbnails_qc_statuses_and_metad
         {"config": {"generations": 3, "keywords": ["red fox"], "processing": FULL_PROCESSING}},
     )
     done = wait_status(job.job_id, "completed", timeout=60)
-    assert [p["name"] for p in done.plan] == ["prompts", "generate", "quality_check", "process", "metadata", "finalize"]
+    assert [p["name"] for p in done.plan] == [
+        "prompts",
+        "generate",
+        "quality_check",
+        "process",
+        "metadata",
+        "finalize",
+    ]
     images = images_of(job.job_id)
     assert len(images) == 3
     for image in images:
@@ -53,7 +62,14 @@ def test_without_background_removal_processing_runs_before_the_quality_check(wor
         {"config": {"generations": 1, "processing": {"convert": True, "convert_format": "webp"}}},
     )
     done = wait_status(job.job_id, "completed", timeout=60)
-    assert [p["name"] for p in done.plan] == ["prompts", "generate", "process", "quality_check", "metadata", "finalize"]
+    assert [p["name"] for p in done.plan] == [
+        "prompts",
+        "generate",
+        "process",
+        "quality_check",
+        "metadata",
+        "finalize",
+    ]
     (image,) = images_of(job.job_id)
     assert _open(image.current_key).format == "WEBP"
     assert image.status == "approved"
@@ -76,3 +92,80 @@ def test_a_blank_image_fails_the_offline_quality_check_with_its_reason(workspace
     assert all("blank" in i.failure["message"] for i in images)
     assert images[0].failure["category"] == "QC Failed"
     assert int(done.images_ok) == 2  # produced, then rejected: the job itself completed
+
+
+def _blank_then_real(monkeypatch, blank_calls: int):
+    """The first generations come out blank (QC fails them); later ones are real."""
+    from chalicelib.providers.base import GeneratedImage
+    from chalicelib.providers.local import LocalProvider
+
+    original = LocalProvider.generate
+    state = {"n": 0}
+
+    def generate(self, request):
+        state["n"] += 1
+        if state["n"] > blank_calls:
+            return original(self, request)
+        buffer = io.BytesIO()
+        Image.new("RGB", (request.width, request.height), "white").save(buffer, "PNG")
+        return [GeneratedImage(buffer.getvalue(), "image/png", "png", request.seed)] * request.variations
+
+    monkeypatch.setattr(LocalProvider, "generate", generate)
+
+
+def test_a_retry_with_custom_settings_approves_the_image_and_leaves_the_job_configuration_alone(
+    workspace, monkeypatch
+):
+    from chalicelib.models import ConfigModel
+
+    _blank_then_real(monkeypatch, blank_calls=1)
+    job = job_service.start_job(workspace, {"config": {"generations": 2, "ai": {"metadata": False}}})
+    wait_status(job.job_id, "completed", timeout=60)
+    failed = [i for i in images_of(job.job_id) if i.status == "qc_failed"]
+    assert len(failed) == 1
+    config_before = ConfigModel.get(job.config_id).config
+
+    from chalicelib.services import images as image_service
+
+    custom = {"convert": True, "convert_format": "jpg", "jpg_quality": 60}
+    retry = image_service.retry_images(
+        workspace, {"ids": [failed[0].image_id], "mode": "custom", "processing": custom}
+    )
+    assert retry.retry["image_ids"] == [failed[0].image_id]
+    done = wait_status(retry.job_id, "completed", timeout=60)
+    assert int(done.images_ok) == 1
+
+    (image,) = [i for i in images_of(job.job_id) if i.image_id == failed[0].image_id]
+    assert image.status == "approved"
+    assert image.qc_reason == "Retry processing successful"
+    assert image.processing_settings["convert_format"] == "jpg"
+    assert _open(image.current_key).format == "JPEG"
+    assert ConfigModel.get(job.config_id).config == config_before
+    assert job_service.job_repo.get_job(job.job_id).snapshot["processing"]["convert"] is False
+
+
+def test_a_failed_image_can_be_approved_by_hand_and_deleted(workspace, monkeypatch):
+    from chalicelib.errors import InvalidStateError
+    from chalicelib.services import images as image_service
+
+    _blank_then_real(monkeypatch, blank_calls=2)
+    job = job_service.start_job(workspace, {"config": {"generations": 2, "ai": {"metadata": False}}})
+    wait_status(job.job_id, "completed", timeout=60)
+    first, second = images_of(job.job_id)
+    approved = image_service.approve_image(workspace, first.image_id)
+    assert approved.status == "approved" and approved.qc_reason == "Manually approved by user"
+    with pytest.raises(InvalidStateError):
+        image_service.approve_image(workspace, first.image_id)
+    assert image_service.delete_images(workspace, {"ids": [second.image_id]}) == 1
+    assert [i.image_id for i in images_of(job.job_id)] == [first.image_id]
+    keys = [
+        o["Key"]
+        for o in aws.s3().list_objects_v2(Bucket=_bucket(), Prefix=f"jobs/{job.job_id}/").get("Contents", [])
+    ]
+    assert not any(second.image_id in key for key in keys)
+
+
+def _bucket() -> str:
+    from chalicelib.settings import get_settings
+
+    return get_settings().bucket

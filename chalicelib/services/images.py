@@ -1,0 +1,144 @@
+"""Failed images review: retry with original or custom settings, approve by hand, delete.
+
+A retry post-processes the chosen images again (no new generation, no QC) as a job of its own,
+run by the same state machine and queued behind the same semaphore. Custom settings are written
+on each retried image, never on a job's configuration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pynamodb.expressions.update import Action
+
+from chalicelib import aws, jobconfig
+from chalicelib.engine import queue_job
+from chalicelib.errors import InvalidStateError, NotFoundError, ValidationError
+from chalicelib.models import ImageModel, JobModel
+from chalicelib.phases.images import APPROVED, QC_FAILED, RETRY_FAILED, RETRY_PENDING
+from chalicelib.plan import build_plan
+from chalicelib.repositories import jobs as job_repo
+from chalicelib.services.jobs import start_execution
+from chalicelib.settings import get_settings
+from chalicelib.statuses import JobStatus
+
+MAX_IDS = 1000
+RETRYABLE = {QC_FAILED, RETRY_FAILED}
+RETRY_KEYS = {"ids", "mode", "processing", "metadata"}
+
+
+def _ids(body: dict[str, Any]) -> list[str]:
+    ids = body.get("ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+        raise ValidationError("must be a non-empty list of image ids", field="ids")
+    if len(ids) > MAX_IDS:
+        raise ValidationError(f"at most {MAX_IDS} images at a time", field="ids")
+    return list(dict.fromkeys(ids))
+
+
+def load_images(workspace: str, ids: list[str]) -> list[ImageModel]:
+    """The images, in the order asked; any unknown (or another workspace's) id is a 404."""
+    found = {image.image_id: image for image in ImageModel.batch_get(ids)}
+    for image_id in ids:
+        image = found.get(image_id)
+        if image is None or image.workspace != workspace:
+            raise NotFoundError(f"image {image_id} not found", field="ids")
+    return [found[i] for i in ids]
+
+
+def retry_images(workspace: str, body: dict[str, Any]) -> JobModel:
+    unknown = sorted(set(body) - RETRY_KEYS)
+    if unknown:
+        raise ValidationError(f"{unknown[0]} is an unknown key", field=unknown[0])
+    ids = _ids(body)
+    mode = body.get("mode", "original")
+    if mode not in ("original", "custom"):
+        raise ValidationError("must be original or custom", field="mode")
+    metadata = body.get("metadata", False)
+    if not isinstance(metadata, bool):
+        raise ValidationError("must be true or false", field="metadata")
+    custom = None
+    if mode == "custom":
+        if not isinstance(body.get("processing"), dict):
+            raise ValidationError("custom retries need processing settings", field="processing")
+        custom = jobconfig.normalize_config({"processing": body["processing"]})["processing"]
+    elif "processing" in body:
+        raise ValidationError("only a custom retry takes processing settings", field="processing")
+    images = load_images(workspace, ids)
+    for image in images:
+        if image.status not in RETRYABLE:
+            raise InvalidStateError(
+                f"image {image.image_id} is {image.status}; only failed images are retried", "ids"
+            )
+        if not image.original_key:
+            raise InvalidStateError(
+                f"image {image.image_id} was never generated; rerun its job instead", "ids"
+            )
+    sources = {image.job_id for image in images}
+    if mode == "original" and len(sources) > 1:
+        raise ValidationError("a retry with original settings takes images of one job", field="ids")
+    source = job_repo.get_job(sorted(sources)[0], workspace)
+    job = _retry_job(workspace, source, ids, mode, metadata)
+    for image in images:
+        actions: list[Action] = [ImageModel.status.set(RETRY_PENDING)]
+        if custom is not None:
+            actions.append(ImageModel.processing_settings.set(custom))
+        image.update(actions=actions)
+    return start_execution(job)
+
+
+def _retry_job(workspace: str, source: JobModel, ids: list[str], mode: str, metadata: bool) -> JobModel:
+    names = ["process", *(["metadata"] if metadata else []), "finalize"]
+    plan = build_plan(names, len(ids), 1, get_settings().images_per_batch)
+    count = f"{len(ids)} image{'s' if len(ids) != 1 else ''}"
+    job = JobModel(
+        uuid.uuid4().hex,
+        workspace=workspace,
+        label=f"Retry of {source.label} ({count}, {mode} settings)",
+        status=JobStatus.QUEUED.value,
+        parent_id=source.job_id,
+        snapshot=source.snapshot,
+        plan=[p.to_dict() for p in plan],
+        images_planned=len(ids),
+        retry={"image_ids": ids, "mode": mode, "source_job_id": source.job_id},
+        step="Queued",
+        created_at=job_repo.utcnow(),
+    )
+    return queue_job(job)
+
+
+def approve_image(workspace: str, image_id: str) -> ImageModel:
+    """A person overrides the verdict: the image joins the approved output as it is now."""
+    (image,) = load_images(workspace, [image_id])
+    if image.status == APPROVED:
+        raise InvalidStateError(f"image {image_id} is already approved", field="image_id")
+    if image.status not in RETRYABLE:
+        raise InvalidStateError(
+            f"image {image_id} is {image.status}; wait until it is done", field="image_id"
+        )
+    if not image.current_key:
+        raise InvalidStateError(
+            f"image {image_id} has no picture to approve (its generation failed)", "image_id"
+        )
+    image.update(
+        actions=[
+            ImageModel.status.set(APPROVED),
+            ImageModel.qc_reason.set("Manually approved by user"),
+            ImageModel.failure.remove(),
+        ]
+    )
+    return image
+
+
+def delete_images(workspace: str, body: dict[str, Any]) -> int:
+    """Delete images and every object stored for them."""
+    images = load_images(workspace, _ids(body))
+    for image in images:
+        keys = {image.original_key, image.current_key, image.thumbnail_key} - {None}
+        if keys:
+            aws.s3().delete_objects(
+                Bucket=get_settings().bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True}
+            )
+        image.delete()
+    return len(images)
