@@ -162,7 +162,7 @@ def _meaningful(word: str) -> bool:
 
 def _phrases(prompt: str) -> list[str]:
     """The prompt's comma-separated parts, each without leading and trailing filler words."""
-    phrases = []
+    phrases: list[str] = []
     for part in _PHRASE_SPLIT_RE.split(prompt):
         phrase = " ".join(_trim_edges(_words(part)))
         if phrase and phrase.lower() not in (p.lower() for p in phrases):

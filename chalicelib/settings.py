@@ -26,6 +26,7 @@ ENV_RUNWARE_URL = "IMGF_RUNWARE_URL"
 ENV_OPENAI_URL = "IMGF_OPENAI_URL"
 ENV_PIAPI_URL = "IMGF_PIAPI_URL"
 ENV_REMOVEBG_URL = "IMGF_REMOVEBG_URL"
+ENV_PROVIDER_TIMEOUT_S = "IMGF_PROVIDER_TIMEOUT_S"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Settings:
     slot_recheck_s: int = 300
     local: bool = False
     provider_urls: dict[str, str] = field(default_factory=dict)
+    # The longest one provider call may take, whatever the job's polling timeout says: a task
+    # must finish well inside Lambda's 15 minutes.
+    provider_timeout_s: int = 300
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
@@ -74,6 +78,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         images_per_batch=_int(env, ENV_IMAGES_PER_BATCH, 10),
         slot_recheck_s=_int(env, ENV_SLOT_RECHECK_S, 300),
         local=env.get(ENV_LOCAL, "") == "1",
+        provider_timeout_s=_int(env, ENV_PROVIDER_TIMEOUT_S, 300),
         provider_urls={
             name: env[key]
             for name, key in (

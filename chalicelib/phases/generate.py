@@ -83,6 +83,9 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
         if ctx.should_stop():
             return False
         entry = prompts[generation]
+        if entry.get("error"):
+            record(ctx, generation, entry, ids, [], ProviderError(entry["error"]), status, done)
+            continue
         width, height = image_size(config, generation)
         seed = generation_seed(ctx.job_id, generation)
         request = ImageRequest(

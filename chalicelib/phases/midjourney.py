@@ -57,6 +57,9 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
             _save(key, tasks)
             return False
         entry, task = prompts[generation], tasks.get(str(generation))
+        if entry.get("error"):
+            record(ctx, generation, entry, ids, [], ProviderError(entry["error"]), status, done)
+            continue
         try:
             if task is None:
                 task_id = client.submit(

@@ -24,7 +24,9 @@ class ProviderServices:
         self.workspace = workspace
         self.config = config
         self.parameters = config["parameters"]
-        self.urls = get_settings().provider_urls
+        settings = get_settings()
+        self.urls = settings.provider_urls
+        self.timeout_s = min(timeout_for(self.parameters), float(settings.provider_timeout_s))
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -53,12 +55,16 @@ class ProviderServices:
             from chalicelib.providers import runware
 
             url = self._url("runware", runware.DEFAULT_BASE_URL)
-            return runware.RunwareProvider(self.require_key(name), self.parameters, base_url=url)
+            return runware.RunwareProvider(
+                self.require_key(name), self.parameters, base_url=url, timeout_s=self.timeout_s
+            )
         if name == "openai":
             from chalicelib.providers import openai
 
             url = self._url("openai", openai.DEFAULT_BASE_URL)
-            return openai.OpenAIImageProvider(self.require_key(name), self.parameters, base_url=url)
+            return openai.OpenAIImageProvider(
+                self.require_key(name), self.parameters, base_url=url, timeout_s=self.timeout_s
+            )
         raise ValidationError(
             f"provider {name!r} generates through polling, not a direct call", field="provider"
         )
@@ -71,6 +77,7 @@ class ProviderServices:
             base_url=self._url("piapi", midjourney.DEFAULT_BASE_URL),
             attempts=self.parameters["retry_attempts"],
             backoff_ms=self.parameters["retry_backoff_ms"],
+            timeout_s=self.timeout_s,
         )
 
     def openai(self) -> Any | None:
@@ -83,7 +90,7 @@ class ProviderServices:
         return openai.OpenAIClient(
             key,
             self.parameters["openai_model"],
-            timeout_for(self.parameters),
+            self.timeout_s,
             base_url=self._url("openai", openai.DEFAULT_BASE_URL),
             attempts=self.parameters["retry_attempts"],
             backoff_ms=self.parameters["retry_backoff_ms"],
@@ -100,5 +107,5 @@ class ProviderServices:
             key,
             self.config["processing"]["remove_bg_size"],
             base_url=self._url("remove_bg", removebg.DEFAULT_BASE_URL),
-            timeout_s=timeout_for(self.parameters),
+            timeout_s=self.timeout_s,
         )

@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from chalicelib.errors import ProviderError
+from chalicelib.prompts import strip_midjourney_flags
 from chalicelib.providers.base import GeneratedImage, ImageRequest
 from chalicelib.providers.http import (
     RetryPolicy,
@@ -90,7 +91,7 @@ class OpenAIClient:
     ) -> None:
         self._api_key = api_key
         self.model = model or DEFAULT_CHAT_MODEL
-        self._timeout_s = timeout_s
+        self.timeout_s = timeout_s
         self._base_url = base_url.rstrip("/")
         self._policy = RetryPolicy(attempts=attempts, backoff_ms=backoff_ms)
         self._session = session or requests.Session()
@@ -136,7 +137,7 @@ class OpenAIClient:
             "POST",
             f"{self._base_url}/chat/completions",
             policy=self._policy,
-            timeout_s=self._timeout_s,
+            timeout_s=self.timeout_s,
             sleep=self._sleep,
             session=self._session,
             service=SERVICE,
@@ -210,7 +211,7 @@ class OpenAIImageProvider:
             service=SERVICE,
             json={
                 "model": self._image_model,
-                "prompt": request.prompt,
+                "prompt": strip_midjourney_flags(request.prompt),
                 "n": count,
                 "size": image_size(request.width, request.height),
                 "output_format": output_format,

@@ -1,0 +1,1 @@
+"""Local fake servers for the external APIs, so provider tests run real HTTP with no network."""
