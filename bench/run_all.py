@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cost  # noqa: E402
 import history_events  # noqa: E402
 import job_overhead  # noqa: E402
+import postprocess_throughput  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
@@ -21,6 +22,7 @@ def main() -> None:
         ("1. Job overhead on the local stack", job_overhead),
         ("2. Step Functions history per image", history_events),
         ("3. AWS cost per 1,000 images", cost),
+        ("4. Post-processing throughput", postprocess_throughput),
     ]
     parts = [
         "# Benchmarks",
