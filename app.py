@@ -6,12 +6,31 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import health, images, jobs
+from chalicelib.api import health, images, jobs, websocket
 
 app = Chalice(app_name="imgfactory")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(health.bp)
 app.register_blueprint(jobs.bp)
 app.register_blueprint(images.bp)
+
+
+# --- WebSocket API (live logs, progress, status, images) -------------------------------------
+
+
+@app.on_ws_connect()
+def ws_connect(event: Any) -> Any:
+    return websocket.on_connect(event)
+
+
+@app.on_ws_message()
+def ws_message(event: Any) -> None:
+    websocket.on_message(event)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: Any) -> None:
+    websocket.on_disconnect(event)
 
 
 # --- Step Functions tasks (stepfunctions/job.asl.json) ---------------------------------------

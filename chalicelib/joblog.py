@@ -7,7 +7,6 @@ when the job runs in debug mode (SPEC §2 `debug`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,9 +15,6 @@ from chalicelib.models import JobModel, LogLineModel
 
 STANDARD = "standard"
 DEBUG = "debug"
-
-# Called with each stored line; the WebSocket sender plugs in here.
-listeners: list[Callable[[LogLineModel], None]] = []
 
 
 @dataclass
@@ -49,20 +45,17 @@ class JobLog:
         if lines:
             actions.append(JobModel.log_seq.add(len(lines)))
         job.update(actions=actions)
-        if not lines:
-            return job.control
-        first = int(job.log_seq) - len(lines) + 1
-        with LogLineModel.batch_write() as batch:
-            stored = []
-            for offset, (time, level, step, message) in enumerate(lines):
-                line = LogLineModel(
-                    self.job_id, first + offset, time=time, level=level, step=step, message=message
-                )
-                batch.save(line)
-                stored.append(line)
-        for listener in listeners:
-            for line in stored:
-                listener(line)
+        stored: list[LogLineModel] = []
+        if lines:
+            first = int(job.log_seq) - len(lines) + 1
+            with LogLineModel.batch_write() as batch:
+                for offset, (time, level, step, message) in enumerate(lines):
+                    line = LogLineModel(
+                        self.job_id, first + offset, time=time, level=level, step=step, message=message
+                    )
+                    batch.save(line)
+                    stored.append(line)
+        _publish(job, stored, progress=bool(job_updates))
         return job.control
 
     def __enter__(self) -> JobLog:
@@ -70,6 +63,28 @@ class JobLog:
 
     def __exit__(self, *exc: object) -> None:
         self.flush()
+
+
+def _publish(job: JobModel, lines: list[LogLineModel], *, progress: bool) -> None:
+    """Live updates from the item this write returned: the new lines and, when the job's
+    counters moved, its progress."""
+    from chalicelib import notify
+    from chalicelib.plan import compute_progress, step_text
+
+    messages: list[dict[str, object]] = [{"type": "log", **log_line_to_dict(line)} for line in lines]
+    if progress and job.plan:
+        value = compute_progress(
+            job.plan,
+            int(job.phase_index),
+            int(job.phase_units_done),
+            finished=job.status == "completed",
+            images_planned=int(job.images_planned),
+        )
+        messages.append(
+            {"type": "progress", "progress": value, "step": step_text(job.plan, int(job.phase_index))}
+        )
+    if job.workspace:
+        notify.publish(job.workspace, job.job_id, messages)
 
 
 def log_line_to_dict(line: LogLineModel) -> dict[str, object]:

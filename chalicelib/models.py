@@ -170,6 +170,30 @@ class CheckpointModel(Model):
     done_batches = NumberSetAttribute(default=set)
 
 
+class ConnectionModel(Model):
+    """An open WebSocket connection and what it listens to."""
+
+    class Meta:
+        table_name = "connections"
+        billing_mode = "PAY_PER_REQUEST"
+
+    connection_id = UnicodeAttribute(hash_key=True)
+    workspace = UnicodeAttribute()
+    topics = UnicodeSetAttribute(default=set)
+    connected_at = UTCDateTimeAttribute()
+
+
+class SubscriptionModel(Model):
+    """Who listens to a topic: `job#<id>` (one job) or `all#<workspace>` (every job)."""
+
+    class Meta:
+        table_name = "subscriptions"
+        billing_mode = "PAY_PER_REQUEST"
+
+    topic = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "jobs": JobModel,
     "configs": ConfigModel,
@@ -177,6 +201,8 @@ ALL_MODELS: dict[str, type[Model]] = {
     "logs": LogLineModel,
     "semaphore": SemaphoreModel,
     "checkpoints": CheckpointModel,
+    "connections": ConnectionModel,
+    "subscriptions": SubscriptionModel,
 }
 
 

@@ -27,6 +27,9 @@ ENV_OPENAI_URL = "IMGF_OPENAI_URL"
 ENV_PIAPI_URL = "IMGF_PIAPI_URL"
 ENV_REMOVEBG_URL = "IMGF_REMOVEBG_URL"
 ENV_PROVIDER_TIMEOUT_S = "IMGF_PROVIDER_TIMEOUT_S"
+# The WebSocket API's management endpoint (https://<api>.execute-api.<region>.amazonaws.com/<stage>).
+ENV_WEBSOCKET_MANAGEMENT_URL = "IMGF_WEBSOCKET_MANAGEMENT_URL"
+ENV_LOCAL_TOKEN = "IMGF_LOCAL_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Settings:
     # The longest one provider call may take, whatever the job's polling timeout says: a task
     # must finish well inside Lambda's 15 minutes.
     provider_timeout_s: int = 300
+    websocket_management_url: str | None = None
+    local_token: str | None = None  # the local stack's user token (imgfactory dev)
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
@@ -79,6 +84,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         slot_recheck_s=_int(env, ENV_SLOT_RECHECK_S, 300),
         local=env.get(ENV_LOCAL, "") == "1",
         provider_timeout_s=_int(env, ENV_PROVIDER_TIMEOUT_S, 300),
+        websocket_management_url=env.get(ENV_WEBSOCKET_MANAGEMENT_URL) or None,
+        local_token=env.get(ENV_LOCAL_TOKEN) or None,
         provider_urls={
             name: env[key]
             for name, key in (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from imgfactory.local.server import LocalApiServer
 from imgfactory.local.stack import LocalStack, free_port
+from imgfactory.local.wsserver import LocalWebsocketServer
 
 STATE_FILE = Path(".imgfactory") / "dev.json"
 
@@ -19,7 +20,9 @@ STATE_FILE = Path(".imgfactory") / "dev.json"
 class RunningStack:
     stack: LocalStack
     api: LocalApiServer
+    websocket: LocalWebsocketServer
     token: str
+    owns_stack: bool = True
 
     @property
     def console_url(self) -> str:
@@ -27,7 +30,9 @@ class RunningStack:
 
     def stop(self) -> None:
         self.api.stop()
-        self.stack.stop()
+        self.websocket.stop()
+        if self.owns_stack:
+            self.stack.stop()
 
 
 def _port_is_free(port: int) -> bool:
@@ -42,15 +47,23 @@ def _port_is_free(port: int) -> bool:
 
 
 def start_stack(port: int = 0, aws_port: int = 0, stage: str = "local") -> RunningStack:
-    token = secrets.token_urlsafe(24)
+    """A new local stack with its API, console and WebSocket (ports next to `port` when free)."""
     api_port = port or free_port()
     if not aws_port:
         aws_port = api_port + 1 if port and _port_is_free(api_port + 1) else free_port()
     stack = LocalStack(stage=stage, moto_port=aws_port).start()
-    api = LocalApiServer(token=token, port=api_port)
-    # The WebSocket endpoint is not served yet: /api/health says so with websocket_url null.
-    api.start()
-    return RunningStack(stack, api, token)
+    return serve_stack(stack, api_port=api_port, owns_stack=True)
+
+
+def serve_stack(stack: LocalStack, api_port: int = 0, owns_stack: bool = False) -> RunningStack:
+    """Serve the API, console and WebSocket for a running stack, with a new local user token."""
+    token = secrets.token_urlsafe(24)
+    api_port = api_port or free_port()
+    ws_port = api_port + 2 if _port_is_free(api_port + 2) else free_port()
+    stack.set_local_user(token, f"ws://127.0.0.1:{ws_port}")
+    websocket = LocalWebsocketServer(port=ws_port).start()
+    api = LocalApiServer(token=token, port=api_port).start()
+    return RunningStack(stack, api, websocket, token, owns_stack)
 
 
 def run_dev(port: int) -> int:
@@ -66,6 +79,7 @@ def run_dev(port: int) -> int:
     print(f"console: {running.console_url}")
     print(f"api: {running.api.url}/api")
     print(f"token: {running.token}")
+    print(f"websocket: {running.websocket.url}")
     print(f"aws endpoint: {stack.endpoint}")
     print(f"job state machine: {stack.job_machine_arn}")
     print("Start a job from the AWS CLI:")

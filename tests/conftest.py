@@ -20,6 +20,17 @@ def stack():
     local.stop()
 
 
+@pytest.fixture(scope="session")
+def running(stack):
+    """The session's stack served as `imgfactory dev` serves it: API, console and WebSocket, with
+    a local user token. (One stack per test process: a second one would rebind the settings.)"""
+    from imgfactory.devserver import serve_stack
+
+    served = serve_stack(stack)
+    yield served
+    served.stop()
+
+
 @pytest.fixture
 def workspace(stack) -> str:
     """A fresh workspace per test: its own semaphore and queue, its own jobs."""

@@ -65,6 +65,13 @@ def image_size(config: dict[str, Any], generation: int) -> tuple[int, int]:
     return dimensions[generation % len(dimensions)]
 
 
+def publish_image(image: ImageModel) -> None:
+    from chalicelib import notify
+    from chalicelib.views import image_view
+
+    notify.publish(image.workspace, image.job_id, [{"type": "image", "image": image_view(image)}])
+
+
 def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
     config = ctx.config
     if config["provider"] == "midjourney":
@@ -156,6 +163,7 @@ def record(
             }
             failed += 1
         item.save()
+        publish_image(item)
     generations = ctx.config["generations"]
     if failed:
         ctx.log.info(f"Generation {generation + 1} of {generations} failed: {failure or 'too few images'}")

@@ -57,9 +57,14 @@ def run_per_image(
             continue
         if ctx.should_stop():
             return False
-        if eligible(image):
+        changed = eligible(image)
+        if changed:
             work(ctx, image)
         image.done = set(image.done or set()) | {done_mark}
         image.save()
+        if changed:
+            from chalicelib.phases.generate import publish_image
+
+            publish_image(image)
         ctx.units_done(1)
     return True

@@ -49,12 +49,15 @@ def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
         actions.append(JobModel.started_at.set(utcnow()))
     try:
         job.update(actions=actions, condition=JobModel.status.is_in(*allowed))
-        return True
     except UpdateError as err:
         if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
             job.refresh(consistent_read=True)
             return False
         raise
+    from chalicelib import notify
+
+    notify.publish(job.workspace, job.job_id, [{"type": "status", "status": target.value, "step": job.step}])
+    return True
 
 
 def require_transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> None:

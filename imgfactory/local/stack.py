@@ -93,6 +93,14 @@ class LocalStack:
         os.environ.update(env)
         s.reset_settings()
 
+    def set_local_user(self, token: str, websocket_url: str) -> None:
+        """The local user's bearer token (API and WebSocket) and where the WebSocket is served."""
+        from chalicelib import settings as s
+
+        os.environ[s.ENV_LOCAL_TOKEN] = token
+        os.environ[s.ENV_WEBSOCKET_URL] = websocket_url
+        s.reset_settings()
+
     def _create_resources(self) -> None:
         from chalicelib import asl, aws, models
         from chalicelib.settings import get_settings

@@ -8,6 +8,7 @@ a temporary one.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -34,14 +35,21 @@ PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9]+\}")
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("synth")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(workdir)
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        app = cdk.App(outdir=str(workdir / "cdk.out"))
-        stack = ImageFactoryStack(
-            app, STAGE, settings=SETTINGS, env=cdk.Environment(account="123456789012", region="us-east-1")
-        )
-        return Template.from_stack(stack).to_json()
+    # Chalice's packaging writes the stage's environment variables (CDK tokens) into os.environ;
+    # put it back so the tests that run after these in the same process see their own settings.
+    saved = dict(os.environ)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(workdir)
+            patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+            app = cdk.App(outdir=str(workdir / "cdk.out"))
+            stack = ImageFactoryStack(
+                app, STAGE, settings=SETTINGS, env=cdk.Environment(account="123456789012", region="us-east-1")
+            )
+            return Template.from_stack(stack).to_json()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
