@@ -194,6 +194,52 @@ class SubscriptionModel(Model):
     connection_id = UnicodeAttribute(range_key=True)
 
 
+class WorkspaceSettingsModel(Model):
+    """Per workspace: the default configuration for new jobs and remembered export folders.
+    (API keys are not here: they live in Secrets Manager.)"""
+
+    class Meta:
+        table_name = "settings"
+        billing_mode = "PAY_PER_REQUEST"
+
+    workspace = UnicodeAttribute(hash_key=True)
+    default_config = JSONAttribute(null=True)
+    export_folders = JSONAttribute(null=True)  # {"xlsx": "<folder>", "zip": "<folder>"}
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class TemplateModel(Model):
+    """A saved job-builder plan (an ordered list of phases) of a workspace."""
+
+    class Meta:
+        table_name = "templates"
+        billing_mode = "PAY_PER_REQUEST"
+
+    workspace = UnicodeAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    phases = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ExportModel(Model):
+    """An export being built or ready: a job's .xlsx, or a ZIP of jobs or of images."""
+
+    class Meta:
+        table_name = "exports"
+        billing_mode = "PAY_PER_REQUEST"
+
+    export_id = UnicodeAttribute(hash_key=True)
+    workspace = UnicodeAttribute()
+    kind = UnicodeAttribute()  # "job_xlsx" | "jobs_zip" | "images_zip"
+    status = UnicodeAttribute()  # "building" | "ready" | "failed"
+    key = UnicodeAttribute(null=True)  # S3 key of the file
+    progress = NumberAttribute(default=0)
+    step = UnicodeAttribute(default="")
+    error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "jobs": JobModel,
     "configs": ConfigModel,
@@ -203,6 +249,9 @@ ALL_MODELS: dict[str, type[Model]] = {
     "checkpoints": CheckpointModel,
     "connections": ConnectionModel,
     "subscriptions": SubscriptionModel,
+    "settings": WorkspaceSettingsModel,
+    "templates": TemplateModel,
+    "exports": ExportModel,
 }
 
 
