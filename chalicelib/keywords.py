@@ -80,7 +80,10 @@ MAX_INLINE_BYTES = 100 * 1024  # a keywords list inside the config; beyond that,
 
 
 def keywords_key(config_id: str) -> str:
-    return f"configs/{config_id}/keywords.json"
+    """A new object per upload: jobs that ran with an earlier file keep reading theirs."""
+    import uuid
+
+    return f"configs/{config_id}/keywords-{uuid.uuid4().hex[:12]}.json"
 
 
 def store_keywords(config: dict, config_id: str) -> dict:

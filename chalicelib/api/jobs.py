@@ -52,6 +52,32 @@ def list_jobs() -> dict[str, Any]:
     return {"items": [job_summary(job) for job in items], "next_cursor": cursor}
 
 
+@route(bp, "/api/jobs/bulk/rerun", methods=["POST"])
+def bulk_rerun() -> Response:
+    request = _request()
+    jobs = job_service.bulk_rerun(workspace_of(request), json_body(request))
+    return Response({"jobs": [job_summary(job) for job in jobs]}, status_code=202)
+
+
+@route(bp, "/api/jobs/bulk/delete", methods=["POST"])
+def bulk_delete() -> dict[str, Any]:
+    request = _request()
+    return job_service.bulk_delete(workspace_of(request), json_body(request))
+
+
+@route(bp, "/api/jobs/{job_id}", methods=["PATCH"])
+def edit_job(job_id: str) -> dict[str, Any]:
+    request = _request()
+    job = job_service.edit_job(workspace_of(request), job_id, json_body(request))
+    return {"job": job_summary(job)}
+
+
+@route(bp, "/api/jobs/{job_id}", methods=["DELETE"])
+def delete_job(job_id: str) -> Response:
+    job_service.delete_job(workspace_of(_request()), job_id)
+    return Response(body="", status_code=204)
+
+
 @route(bp, "/api/jobs/{job_id}", methods=["GET"])
 def get_job(job_id: str) -> dict[str, Any]:
     job = job_repo.get_job(job_id, workspace_of(_request()))

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib import aws, jobconfig, semaphore
 from chalicelib.engine import mark_ended, new_job
-from chalicelib.errors import InvalidStateError, ValidationError
+from chalicelib.errors import ConflictError, InvalidStateError, ValidationError
 from chalicelib.joblog import JobLog
 from chalicelib.models import ConfigModel, JobModel
 from chalicelib.repositories import jobs as job_repo
@@ -174,3 +174,121 @@ def rerun_job(workspace: str, job_id: str) -> JobModel:
         workspace, config, job_id=new_id, config_id=parent.config_id, parent_id=parent.job_id, label=label
     )
     return start_execution(job)
+
+
+EDITABLE_KEYS = {"label", "config"}
+MAX_BULK = 100
+
+
+def edit_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
+    """Rename the job and/or edit its current configuration (what reruns use). The snapshot, the
+    record of how this job ran, never changes."""
+    job = job_repo.get_job(job_id, workspace)
+    unknown = sorted(set(body) - EDITABLE_KEYS)
+    if unknown:
+        raise ValidationError(f"{unknown[0]} cannot be edited", field=unknown[0])
+    if not body:
+        raise ValidationError("send label and/or config", field="body")
+    actions = []
+    if "label" in body:
+        label = body["label"]
+        if not isinstance(label, str) or not label.strip() or len(label) > 200:
+            raise ValidationError("must be text of 1 to 200 characters", field="label")
+        actions.append(JobModel.label.set(label.strip()))
+    if "config" in body:
+        if not job.config_id:
+            raise InvalidStateError(f"job {job_id} has no configuration to edit", field="config")
+        stored = load_config(workspace, job.config_id)
+        if not isinstance(body["config"], dict):
+            raise ValidationError("must be a JSON object", field="config")
+        merged = _merge(stored.config, body["config"])
+        config = jobconfig.normalize_config(_without_stored_file(merged))
+        config = _keep_stored_file(stored.config, body["config"], config, stored.config_id)
+        stored.update(actions=[ConfigModel.config.set(config), ConfigModel.updated_at.set(job_repo.utcnow())])
+    if actions:
+        job.update(actions=actions)
+    return job_repo.get_job(job_id, workspace)
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Changes over the stored configuration, one level of nesting deep (parameters etc.)."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "keywords_file":
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _without_stored_file(config: dict[str, Any]) -> dict[str, Any]:
+    upload = config.get("keywords_file")
+    if isinstance(upload, dict) and "key" in upload:
+        return {**config, "keywords_file": None}
+    return config
+
+
+def _keep_stored_file(
+    stored: dict[str, Any], changes: dict[str, Any], config: dict[str, Any], config_id: str
+) -> dict[str, Any]:
+    """An uploaded keywords file stays unless the edit replaces or removes it."""
+    from chalicelib.keywords import store_keywords
+
+    if "keywords_file" in changes:
+        return store_keywords(config, config_id) if config.get("keywords_file") else config
+    if stored.get("keywords_file"):
+        return {**config, "keywords_file": stored["keywords_file"]}
+    return config
+
+
+def delete_job(workspace: str, job_id: str) -> None:
+    """The job, its images, log and objects. A job still running must be stopped first."""
+    from chalicelib.models import CheckpointModel, ImageModel, LogLineModel
+
+    job = job_repo.get_job(job_id, workspace)
+    if not JobStatus(job.status).is_final:
+        raise ConflictError(f"job {job_id} is {job.status}; stop it before deleting it", field="job_id")
+    aws.delete_prefix(f"jobs/{job_id}/")
+    for model, items in (
+        (ImageModel, ImageModel.by_job.query(job_id)),
+        (LogLineModel, LogLineModel.query(job_id)),
+        (CheckpointModel, CheckpointModel.query(job_id)),
+    ):
+        with model.batch_write() as batch:
+            for item in items:
+                batch.delete(item)
+    job.delete()
+
+
+def _bulk_ids(body: dict[str, Any]) -> list[str]:
+    ids = body.get("ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+        raise ValidationError("must be a non-empty list of job ids", field="ids")
+    if len(ids) > MAX_BULK:
+        raise ValidationError(f"at most {MAX_BULK} jobs at a time", field="ids")
+    return list(dict.fromkeys(ids))
+
+
+def bulk_rerun(workspace: str, body: dict[str, Any]) -> list[JobModel]:
+    """Rerun the selected jobs one after another, in the order given: each rerun takes its place
+    in the workspace's FIFO queue, which lives in DynamoDB and survives any restart."""
+    ids = _bulk_ids(body)
+    parents = [job_repo.get_job(job_id, workspace) for job_id in ids]  # all found, or a 404
+    for parent in parents:
+        if not parent.config_id:
+            raise InvalidStateError(f"job {parent.job_id} has no configuration to rerun", field="ids")
+    return [rerun_job(workspace, parent.job_id) for parent in parents]
+
+
+def bulk_delete(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Delete what can be deleted; report the rest (still running, or unknown) with the reason."""
+    from chalicelib.errors import ImageFactoryError
+
+    deleted, refused = [], []
+    for job_id in _bulk_ids(body):
+        try:
+            delete_job(workspace, job_id)
+            deleted.append(job_id)
+        except ImageFactoryError as err:
+            refused.append({"id": job_id, "error": err.to_dict()})
+    return {"deleted": deleted, "refused": refused}
