@@ -6,6 +6,8 @@ import re
 import uuid
 from typing import Any
 
+from pynamodb.expressions.update import Action
+
 from chalicelib import aws, jobconfig, semaphore
 from chalicelib.engine import mark_ended, new_job
 from chalicelib.errors import ConflictError, InvalidStateError, ValidationError
@@ -189,7 +191,7 @@ def edit_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
         raise ValidationError(f"{unknown[0]} cannot be edited", field=unknown[0])
     if not body:
         raise ValidationError("send label and/or config", field="body")
-    actions = []
+    actions: list[Action] = []
     if "label" in body:
         label = body["label"]
         if not isinstance(label, str) or not label.strip() or len(label) > 200:
