@@ -6,13 +6,16 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import health, images, jobs, websocket
+from chalicelib.api import health, images, jobs, settings, stats, templates, websocket
 
 app = Chalice(app_name="imgfactory")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(health.bp)
 app.register_blueprint(jobs.bp)
 app.register_blueprint(images.bp)
+app.register_blueprint(settings.bp)
+app.register_blueprint(stats.bp)
+app.register_blueprint(templates.bp)
 
 
 # --- WebSocket API (live logs, progress, status, images) -------------------------------------
@@ -83,6 +86,13 @@ def finish_job(event: dict, context: Any) -> dict:
     from chalicelib import engine
 
     return engine.finish_job(event)
+
+
+@app.lambda_function(name="fail_batch")
+def fail_batch(event: dict, context: Any) -> None:
+    from chalicelib import engine
+
+    engine.fail_batch(event)
 
 
 @app.lambda_function(name="fail_job")

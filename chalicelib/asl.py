@@ -23,6 +23,7 @@ TASK_FUNCTIONS = (
     "park_job",
     "finish_job",
     "fail_job",
+    "fail_batch",
     "cleanup_execution",
 )
 MACHINES = ("job", "cleanup")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib import jobconfig, semaphore
 from chalicelib.errors import ValidationError
@@ -182,6 +182,8 @@ def _pending_batches(job: JobModel, phase: dict[str, Any]) -> list[int]:
 def next_step(event: dict[str, Any]) -> dict[str, Any]:
     job = job_repo.get_job(event["job_id"])
     none = {"phase": "", "batches": [], "max_concurrency": 1}
+    if job.control == "fail":
+        return {"action": "fail", **none}
     if job.control in ("stop", "force"):
         return {"action": "finish", **none}
     if job.control == "pause":
@@ -309,14 +311,29 @@ def _ticket(job: JobModel) -> int | None:
     return int(job.ticket) if job.ticket is not None else None
 
 
+def fail_batch(event: dict[str, Any]) -> None:
+    """Record a failed batch: the job will fail once the wave has drained (see NextStep)."""
+    message = describe_error(event.get("error") or {})
+    job = job_repo.find_job(event["job_id"])
+    if job is None:
+        return
+    with JobLog(job.job_id, step=event.get("phase", "")) as log:
+        log.info(f"Batch {int(event.get('batch', 0)) + 1} of {event.get('phase')} failed: {message}")
+    job_repo.set_control(job, "fail", JobStatus.RUNNING, JobStatus.PAUSED)
+    try:  # the first failure is the one reported
+        job.update(actions=[JobModel.error.set(message[:2000])], condition=JobModel.error.does_not_exist())
+    except UpdateError:
+        pass
+
+
 def fail_job(event: dict[str, Any]) -> None:
     state = event.get("state") or {}
     job_id = state.get("job_id") or (state.get("input") or {}).get("job_id") or event.get("execution_name")
     job = job_repo.find_job(job_id) if job_id else None
     if job is None:
         return
-    error = state.get("error") or {}
-    message = describe_error(error)
+    error = state.get("error")
+    message = describe_error(error) if error else (job.error or "Failed")
     mark_ended(job, message)
 
 
