@@ -31,6 +31,28 @@ class JobsByWorkspace(GlobalSecondaryIndex["JobModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class JobsByStatus(GlobalSecondaryIndex["JobModel"]):
+    """A workspace's jobs of one status (`<workspace>#<status>`), by creation time."""
+
+    class Meta:
+        index_name = "by_workspace_status"
+        projection = AllProjection()
+
+    workspace_status = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class JobsByName(GlobalSecondaryIndex["JobModel"]):
+    """A workspace's jobs in label order (`<lowercase label>#<job id>`)."""
+
+    class Meta:
+        index_name = "by_workspace_label"
+        projection = AllProjection()
+
+    workspace = UnicodeAttribute(hash_key=True)
+    label_key = UnicodeAttribute(range_key=True)
+
+
 class JobModel(Model):
     """One execution of a job configuration (SPEC §2 "Job")."""
 
@@ -65,7 +87,21 @@ class JobModel(Model):
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
+    # Index keys derived from workspace, status and label (see index_keys); kept in step on write.
+    workspace_status = UnicodeAttribute(null=True)
+    label_key = UnicodeAttribute(null=True)
     by_workspace = JobsByWorkspace()
+    by_status = JobsByStatus()
+    by_name = JobsByName()
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.workspace_status = f"{self.workspace}#{self.status}"
+        self.label_key = label_key(self.label, self.job_id)
+        return super().save(*args, **kwargs)
+
+
+def label_key(label: str, job_id: str) -> str:
+    return f"{label.strip().lower()[:200]}#{job_id}"
 
 
 class ConfigModel(Model):

@@ -83,3 +83,37 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., A
         return view
 
     return register
+
+
+def time_zone(params: dict[str, str]) -> Any:
+    """The user's time zone (`tz`, an IANA name; UTC when absent): dates are filtered in it."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = params.get("tz") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValidationError("must be a time zone name such as Europe/Paris", field="tz") from err
+
+
+def date_param(params: dict[str, str], name: str, *, end_of_day: bool) -> Any:
+    """`YYYY-MM-DD` (a whole day in the user's zone, inclusive) or an ISO 8601 time; → UTC."""
+    from datetime import UTC, datetime, time, timedelta
+
+    raw = params.get(name)
+    if not raw:
+        return None
+    zone = time_zone(params)
+    try:
+        if len(raw) == 10:
+            day = datetime.strptime(raw, "%Y-%m-%d").date()
+            moment = datetime.combine(day, time.min, tzinfo=zone)
+            if end_of_day:
+                moment += timedelta(days=1, microseconds=-1)
+        else:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=zone)
+    except ValueError as err:
+        raise ValidationError("must be a date (YYYY-MM-DD) or an ISO 8601 time", field=name) from err
+    return moment.astimezone(UTC)

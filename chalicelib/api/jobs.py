@@ -6,11 +6,12 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.common import int_param, json_body, query, route, workspace_of
+from chalicelib.api.common import date_param, int_param, json_body, query, route, workspace_of
 from chalicelib.errors import ValidationError
 from chalicelib.joblog import log_line_to_dict
 from chalicelib.models import ConfigModel, LogLineModel
 from chalicelib.repositories import jobs as job_repo
+from chalicelib.repositories.jobs import JobQuery
 from chalicelib.repositories.pages import parse_limit
 from chalicelib.services import jobs as job_service
 from chalicelib.statuses import JobStatus
@@ -18,7 +19,7 @@ from chalicelib.views import job_detail, job_summary
 
 bp = Blueprint(__name__)
 
-SORTS = {"newest": True, "oldest": False}
+SORTS = ("newest", "oldest", "name")
 
 
 def _request() -> Any:
@@ -38,17 +39,27 @@ def list_jobs() -> dict[str, Any]:
     params = query(request)
     sort = params.get("sort") or "newest"
     if sort not in SORTS:
-        raise ValidationError("must be one of newest, oldest", field="sort")
+        raise ValidationError("must be one of newest, oldest, name", field="sort")
     status = params.get("status") or None
     if status is not None and status not in {s.value for s in JobStatus}:
         raise ValidationError("is not a job status", field="status")
-    items, cursor = job_repo.list_jobs(
-        workspace_of(request),
-        newest_first=SORTS[sort],
+    created_from = date_param(params, "from", end_of_day=False)
+    created_to = date_param(params, "to", end_of_day=True)
+    if created_from and created_to and created_from > created_to:
+        raise ValidationError("must not be after `to`", field="from")
+    text = (params.get("q") or "").strip() or None
+    if text is not None and len(text) > 200:
+        raise ValidationError("must be at most 200 characters", field="q")
+    wanted = JobQuery(
         status=status,
+        created_from=created_from,
+        created_to=created_to,
+        text=text,
+        sort=sort,
         limit=parse_limit(params.get("limit")),
         cursor=params.get("cursor"),
     )
+    items, cursor = job_repo.list_jobs(workspace_of(request), wanted)
     return {"items": [job_summary(job) for job in items], "next_cursor": cursor}
 
 

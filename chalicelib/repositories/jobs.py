@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +44,11 @@ def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
     say) can never both win, and a final status is never overwritten.
     """
     allowed = [s.value for s in sources_of(target)]
-    actions = [JobModel.status.set(target.value), *extra_actions]
+    actions = [
+        JobModel.status.set(target.value),
+        JobModel.workspace_status.set(f"{job.workspace}#{target.value}"),
+        *extra_actions,
+    ]
     if target.is_final:
         actions.append(JobModel.finished_at.set(utcnow()))
     if target is JobStatus.RUNNING:
@@ -80,22 +86,69 @@ def set_control(job: JobModel, control: str | None, *only_from: JobStatus) -> bo
         raise
 
 
-def list_jobs(
-    workspace: str,
-    *,
-    newest_first: bool = True,
-    status: str | None = None,
-    limit: int = 25,
-    cursor: str | None = None,
-) -> tuple[list[JobModel], str | None]:
-    """A page of a workspace's jobs by creation time, from the workspace index."""
-    condition = JobModel.status == status if status else None
-    query = JobModel.by_workspace.query(
-        workspace,
-        scan_index_forward=not newest_first,
+@dataclass(frozen=True)
+class JobQuery:
+    """What the jobs list asks for; every combination is served by a Query on an index."""
+
+    status: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    text: str | None = None  # part of the label, or a job id
+    sort: str = "newest"  # newest | oldest | name
+    limit: int = 25
+    cursor: str | None = None
+
+
+def list_jobs(workspace: str, query: JobQuery) -> tuple[list[JobModel], str | None]:
+    """A page of a workspace's jobs.
+
+    Status and date range are key conditions (`by_workspace_status`, `by_workspace_created`), so a
+    page reads about one item per job returned; name order comes from `by_workspace_label`. Text
+    search is a filter on the label key within the same query (DynamoDB reads past the items it
+    skips), and an exact job id is a single read.
+    """
+    if query.text and _ID.fullmatch(query.text):
+        job = find_job(query.text)
+        return ([job] if job is not None and job.workspace == workspace else []), None
+    dates = _date_condition(query)
+    filters: list[Any] = []
+    index: Any
+    if query.text:
+        filters.append(JobModel.label_key.contains(query.text.strip().lower()))
+    if query.sort == "name":
+        index, key = JobModel.by_name, workspace
+        range_condition = None
+        if query.status:
+            filters.append(JobModel.status == query.status)
+        if dates is not None:
+            filters.append(dates)
+    elif query.status:
+        index, key, range_condition = JobModel.by_status, f"{workspace}#{query.status}", dates
+    else:
+        index, key, range_condition = JobModel.by_workspace, workspace, dates
+    condition = None
+    for item in filters:
+        condition = item if condition is None else condition & item
+    result = index.query(
+        key,
+        range_condition,
+        scan_index_forward=query.sort != "newest",
         filter_condition=condition,
-        limit=limit,
-        last_evaluated_key=decode_cursor(cursor),
+        limit=query.limit,
+        last_evaluated_key=decode_cursor(query.cursor),
     )
-    items = list(query)
-    return items, encode_cursor(query.last_evaluated_key)
+    items = list(result)
+    return items, encode_cursor(result.last_evaluated_key)
+
+
+_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _date_condition(query: JobQuery) -> Any:
+    if query.created_from and query.created_to:
+        return JobModel.created_at.between(query.created_from, query.created_to)
+    if query.created_from:
+        return JobModel.created_at >= query.created_from
+    if query.created_to:
+        return JobModel.created_at <= query.created_to
+    return None

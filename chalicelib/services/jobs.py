@@ -12,8 +12,9 @@ from chalicelib import aws, jobconfig, semaphore
 from chalicelib.engine import mark_ended, new_job
 from chalicelib.errors import ConflictError, InvalidStateError, ValidationError
 from chalicelib.joblog import JobLog
-from chalicelib.models import ConfigModel, JobModel
+from chalicelib.models import ConfigModel, JobModel, label_key
 from chalicelib.repositories import jobs as job_repo
+from chalicelib.services import settings as settings_service
 from chalicelib.statuses import ACTIVE_STATUSES, JobStatus
 
 START_KEYS = {"label", "config", "config_id", "scheduled_at"}
@@ -45,7 +46,7 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
     else:
         if "config" not in body:
             raise ValidationError("is required", field="config")
-        config = jobconfig.normalize_config(body["config"])
+        config = jobconfig.normalize_config(settings_service.config_with_defaults(workspace, body["config"]))
         config_id = None
     if config["parameters"]["format"] == "svg":
         raise ValidationError("SVG output (vector models) is not available yet", field="parameters.format")
@@ -197,6 +198,7 @@ def edit_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
         if not isinstance(label, str) or not label.strip() or len(label) > 200:
             raise ValidationError("must be text of 1 to 200 characters", field="label")
         actions.append(JobModel.label.set(label.strip()))
+        actions.append(JobModel.label_key.set(label_key(label, job.job_id)))
     if "config" in body:
         if not job.config_id:
             raise InvalidStateError(f"job {job_id} has no configuration to edit", field="config")
