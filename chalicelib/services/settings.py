@@ -1,0 +1,132 @@
+"""Workspace settings: the default configuration for new jobs, and the write-only API keys.
+
+The default configuration lives in DynamoDB; API keys go only to Secrets Manager (SPEC §8: the
+desktop kept them in plain text in its settings store) and come back only masked.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib import jobconfig, secrets
+from chalicelib.errors import ValidationError
+from chalicelib.models import WorkspaceSettingsModel
+
+SETTINGS_KEYS = {"default_config", "api_keys"}
+KEY_MAX_LEN = 4096
+_MASK = "••••"
+
+
+def _item(workspace: str) -> WorkspaceSettingsModel | None:
+    try:
+        return WorkspaceSettingsModel.get(workspace, consistent_read=True)
+    except WorkspaceSettingsModel.DoesNotExist:
+        return None
+
+
+def stored_default_config(workspace: str) -> dict[str, Any] | None:
+    item = _item(workspace)
+    return item.default_config if item is not None else None
+
+
+def workspace_settings(workspace: str) -> dict[str, Any]:
+    """What GET /api/settings shows: a complete default config, masked keys, export folders."""
+    item = _item(workspace)
+    default = item.default_config if item is not None else None
+    return {
+        "default_config": default or {**copy.deepcopy(jobconfig.DEFAULTS), "label": None},
+        "api_keys": secrets.masked(secrets.api_keys(workspace)),
+        "export_folders": (item.export_folders if item is not None else None) or {},
+    }
+
+
+def update_settings(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
+    """PUT /api/settings. Everything is checked before anything is written.
+
+    `default_config` replaces the stored one (keys it leaves out take the built-in defaults;
+    null resets to them); `api_keys` changes only the keys it names (null or "" clears one).
+    """
+    unknown = sorted(set(body) - SETTINGS_KEYS)
+    if unknown:
+        raise ValidationError(
+            f"{unknown[0]} is an unknown key; allowed: api_keys, default_config", field=unknown[0]
+        )
+    keys = _checked_keys(body["api_keys"]) if "api_keys" in body else None
+    if "default_config" in body:
+        raw = body["default_config"]
+        default = None if raw is None else _checked_default(raw)
+        action = (
+            WorkspaceSettingsModel.default_config.remove()
+            if default is None
+            else WorkspaceSettingsModel.default_config.set(default)
+        )
+        WorkspaceSettingsModel(workspace).update(
+            actions=[action, WorkspaceSettingsModel.updated_at.set(datetime.now(UTC))]
+        )
+    if keys:
+        secrets.store_api_keys(workspace, keys)
+    return workspace_settings(workspace)
+
+
+def _checked_default(raw: Any) -> dict[str, Any]:
+    """A complete config; its label stays unset unless given, so new jobs get a dated one."""
+    try:
+        config = jobconfig.normalize_config(raw)
+    except ValidationError as err:
+        path = "default_config" if err.field in (None, "config") else f"default_config.{err.field}"
+        named = bool(err.field) and err.message.startswith(f"{err.field} ")
+        message = f"default_config.{err.message}" if named else f"default_config: {err.message}"
+        raise ValidationError(message, field=path) from err
+    if config["parameters"]["format"] == "svg":  # as start_job: a default no job could use
+        raise ValidationError(
+            "SVG output (vector models) is not available yet", field="default_config.parameters.format"
+        )
+    label = raw.get("label")
+    config["label"] = label.strip() if isinstance(label, str) and label.strip() else None
+    return config
+
+
+def _checked_keys(raw: Any) -> dict[str, str | None]:
+    if not isinstance(raw, dict):
+        raise ValidationError("must be an object of key name to key (or null to clear it)", field="api_keys")
+    keys: dict[str, str | None] = {}
+    for name, value in raw.items():
+        path = f"api_keys.{name}"
+        if name not in secrets.KEY_NAMES:
+            raise ValidationError(f"is not a key name; names: {', '.join(secrets.KEY_NAMES)}", field=path)
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("must be a string, or null or empty to clear the key", field=path)
+        value = (value or "").strip()
+        if value.startswith(_MASK):
+            # A client that sends back what GET showed would otherwise replace the key by its mask.
+            raise ValidationError(
+                "is a masked key: send the key itself, or leave it out to keep it", field=path
+            )
+        if len(value) > KEY_MAX_LEN:
+            raise ValidationError(f"must be at most {KEY_MAX_LEN} characters", field=path)
+        keys[name] = value or None
+    return keys
+
+
+def config_with_defaults(workspace: str, config: Any) -> Any:
+    """A job's `config` laid over the workspace's default configuration, ready to normalise.
+
+    Objects merge key by key; anything else in `config` (lists included) replaces the default.
+    A non-object is returned unchanged so that normalisation reports it.
+    """
+    default = stored_default_config(workspace)
+    if not default or not isinstance(config, dict):
+        return config
+    return _merge(default, config)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged

@@ -1,0 +1,144 @@
+"""The job builder over HTTP (seed 002): predefined and saved templates, and plan validation."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from chalicelib.api import common
+from chalicelib.models import TemplateModel
+from chalicelib.settings import get_settings
+from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+from tests.functional.test_settings_api import own_workspace  # noqa: F401 - fixture
+
+PREDEFINED = {
+    "Full generation": ["prompts", "generate", "process", "quality_check", "metadata", "finalize"],
+    "Generate only": ["prompts", "generate", "finalize"],
+    "Reprocess images": ["process", "finalize"],
+    "Regenerate metadata": ["metadata", "finalize"],
+}
+
+
+def templates(api):  # noqa: F811
+    response = call(api, "GET", "/api/templates")
+    assert response.status_code == 200
+    return response.json()["items"]
+
+
+def create(api, body):  # noqa: F811
+    return call(api, "POST", "/api/templates", json=body)
+
+
+def test_the_predefined_templates_are_listed_first(api, own_workspace):  # noqa: F811
+    items = templates(api)
+    assert {t["name"]: t["phases"] for t in items} == PREDEFINED
+    assert all(t["predefined"] is True for t in items)
+
+
+def test_templates_that_work_on_existing_images_say_so(api, own_workspace):  # noqa: F811
+    by_name = {t["name"]: t for t in templates(api)}
+    for name in ("Reprocess images", "Regenerate metadata"):
+        assert by_name[name]["needs_images"] is True
+        assert "existing job" in by_name[name]["description"]
+    assert by_name["Full generation"]["needs_images"] is False
+
+
+def test_a_saved_template_is_returned_with_201_and_listed_after_the_predefined(api, own_workspace):  # noqa: F811
+    response = create(api, {"name": "  Quick look ", "phases": ["prompts", "generate", "finalize"]})
+    assert response.status_code == 201, response.text
+    template = response.json()["template"]
+    assert template["name"] == "Quick look" and template["predefined"] is False
+    assert len(template["id"]) == 32 and template["created_at"].endswith("Z")
+    items = templates(api)
+    assert items[-1] == template
+    assert [t["predefined"] for t in items] == [True] * len(PREDEFINED) + [False]
+    stored = TemplateModel.get(own_workspace, template["id"])
+    assert stored.phases == ["prompts", "generate", "finalize"]
+
+
+def test_saved_templates_list_oldest_first(api, own_workspace):  # noqa: F811
+    names = ["first", "second", "third"]
+    for name in names:
+        create(api, {"name": name, "phases": ["metadata", "finalize"]})
+    assert [t["name"] for t in templates(api) if not t["predefined"]] == names
+
+
+def test_a_template_with_warnings_is_still_saved(api, own_workspace):  # noqa: F811
+    response = create(api, {"name": "odd", "phases": ["metadata", "prompts", "generate"]})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"phases": ["generate"]}, "name"),
+        ({"name": "", "phases": ["generate"]}, "name"),
+        ({"name": "   ", "phases": ["generate"]}, "name"),
+        ({"name": "x" * 101, "phases": ["generate"]}, "name"),
+        ({"name": 7, "phases": ["generate"]}, "name"),
+        ({"name": "t"}, "phases"),
+        ({"name": "t", "phases": []}, "phases"),
+        ({"name": "t", "phases": "generate"}, "phases"),
+        ({"name": "t", "phases": ["prompts", "upscale"]}, "phases[1]"),
+        ({"name": "t", "phases": ["generate", "generate"]}, "phases[1]"),
+        ({"name": "t", "phases": ["generate"], "owner": "me"}, "owner"),
+    ],
+)
+def test_a_bad_template_is_a_400_naming_the_field_and_saves_nothing(api, own_workspace, body, field):  # noqa: F811
+    response = create(api, body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == field and error["code"] == "invalid_input"
+    assert TemplateModel.count(own_workspace) == 0
+
+
+def test_a_name_of_100_characters_is_accepted(api, own_workspace):  # noqa: F811
+    assert create(api, {"name": "x" * 100, "phases": ["generate"]}).status_code == 201
+
+
+def test_saved_templates_are_per_workspace(api, own_workspace, monkeypatch):  # noqa: F811
+    create(api, {"name": "mine", "phases": ["metadata", "finalize"]})
+    other = dataclasses.replace(get_settings(), default_workspace=f"{own_workspace}-other")
+    monkeypatch.setattr(common, "get_settings", lambda: other)
+    assert all(t["predefined"] for t in templates(api))
+
+
+def validate(api, phases):  # noqa: F811
+    response = call(api, "POST", "/api/plans/validate", json={"phases": phases})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_validating_a_sound_plan_reports_no_problems(api, own_workspace):  # noqa: F811
+    body = validate(api, PREDEFINED["Full generation"])
+    assert body == {"valid": True, "errors": [], "warnings": []}
+
+
+def test_validating_metadata_before_generation_warns(api, own_workspace):  # noqa: F811
+    body = validate(api, ["prompts", "metadata", "generate", "finalize"])
+    assert body["valid"] is True and body["errors"] == []
+    (warning,) = body["warnings"]
+    assert warning["code"] == "runs_before_generation" and warning["index"] == 1
+    assert "runs before generation: it will find no images of this job" in warning["message"]
+
+
+def test_validating_an_unknown_phase_reports_an_error(api, own_workspace):  # noqa: F811
+    body = validate(api, ["prompts", "upscale", "generate", "finalize"])
+    assert body["valid"] is False
+    assert [(e["code"], e["index"]) for e in body["errors"]] == [("unknown_phase", 1)]
+
+
+def test_validating_an_empty_plan_reports_an_error(api, own_workspace):  # noqa: F811
+    body = validate(api, [])
+    assert body["valid"] is False and body["errors"][0]["code"] == "empty_plan"
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [({}, "phases"), ({"phases": "generate"}, "phases"), ({"phases": [], "name": "x"}, "name")],
+)
+def test_a_malformed_validation_request_is_a_400(api, own_workspace, body, field):  # noqa: F811
+    response = call(api, "POST", "/api/plans/validate", json=body)
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
