@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+from functools import cache
 from typing import Any, Protocol
 
 from chalicelib.models import ConnectionModel, SubscriptionModel
@@ -62,10 +63,24 @@ def use_sender(sender: Sender | None) -> None:
 def _sender() -> Sender | None:
     if _local_sender is not None:
         return _local_sender
-    from chalicelib.settings import get_settings
+    from chalicelib import settings
 
-    url = get_settings().websocket_management_url
-    return ApiGatewaySender(url) if url else None
+    try:  # on AWS the endpoint comes from an SSM parameter the stack writes
+        url = settings.websocket_management_url()
+    except Exception:  # noqa: BLE001 - no live updates rather than a failed task
+        log.exception("could not resolve the WebSocket management endpoint")
+        return None
+    return _api_gateway_sender(url) if url else None
+
+
+@cache
+def _api_gateway_sender(endpoint_url: str) -> ApiGatewaySender:
+    """One management API client per endpoint and process, not one per message."""
+    return ApiGatewaySender(endpoint_url)
+
+
+def forget_senders() -> None:
+    _api_gateway_sender.cache_clear()
 
 
 def job_topic(job_id: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 ENV_STAGE = "IMGF_STAGE"
 ENV_REGION = "AWS_DEFAULT_REGION"
@@ -29,6 +29,10 @@ ENV_REMOVEBG_URL = "IMGF_REMOVEBG_URL"
 ENV_PROVIDER_TIMEOUT_S = "IMGF_PROVIDER_TIMEOUT_S"
 # The WebSocket API's management endpoint (https://<api>.execute-api.<region>.amazonaws.com/<stage>).
 ENV_WEBSOCKET_MANAGEMENT_URL = "IMGF_WEBSOCKET_MANAGEMENT_URL"
+# On AWS the functions cannot get the WebSocket API's URLs as variables (the API depends on the
+# functions): the stack writes them into SSM String parameters and passes the parameters' names.
+ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER = "IMGF_WEBSOCKET_MANAGEMENT_URL_PARAMETER"
+ENV_WEBSOCKET_URL_PARAMETER = "IMGF_WEBSOCKET_URL_PARAMETER"
 ENV_LOCAL_TOKEN = "IMGF_LOCAL_TOKEN"
 
 
@@ -53,6 +57,9 @@ class Settings:
     # must finish well inside Lambda's 15 minutes.
     provider_timeout_s: int = 300
     websocket_management_url: str | None = None
+    # SSM parameter names, read when the URL itself is not set (see `websocket_url()`).
+    websocket_management_url_parameter: str | None = None
+    websocket_url_parameter: str | None = None
     local_token: str | None = None  # the local stack's user token (imgfactory dev)
 
     def table_name(self, short: str) -> str:
@@ -85,6 +92,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         local=env.get(ENV_LOCAL, "") == "1",
         provider_timeout_s=_int(env, ENV_PROVIDER_TIMEOUT_S, 300),
         websocket_management_url=env.get(ENV_WEBSOCKET_MANAGEMENT_URL) or None,
+        websocket_management_url_parameter=env.get(ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER) or None,
+        websocket_url_parameter=env.get(ENV_WEBSOCKET_URL_PARAMETER) or None,
         local_token=env.get(ENV_LOCAL_TOKEN) or None,
         provider_urls={
             name: env[key]
@@ -105,11 +114,39 @@ def get_settings() -> Settings:
     return settings_from_env()
 
 
+@cache
+def parameter_value(name: str) -> str:
+    """An SSM String parameter the deployment wrote, read once per process."""
+    from chalicelib import aws
+
+    value: str = aws.client("ssm").get_parameter(Name=name)["Parameter"]["Value"]
+    return value
+
+
+def websocket_url(settings: Settings | None = None) -> str | None:
+    """Where clients connect (`wss://...`): the setting, else the stack's SSM parameter."""
+    settings = settings or get_settings()
+    if settings.websocket_url:
+        return settings.websocket_url
+    return parameter_value(settings.websocket_url_parameter) if settings.websocket_url_parameter else None
+
+
+def websocket_management_url(settings: Settings | None = None) -> str | None:
+    """The WebSocket API's management endpoint (`https://...`), resolved like `websocket_url`."""
+    settings = settings or get_settings()
+    if settings.websocket_management_url:
+        return settings.websocket_management_url
+    name = settings.websocket_management_url_parameter
+    return parameter_value(name) if name else None
+
+
 def reset_settings() -> None:
     """Forget cached settings and clients (the local stack calls this after setting the env)."""
     get_settings.cache_clear()
-    from chalicelib import aws, models, secrets
+    parameter_value.cache_clear()
+    from chalicelib import aws, models, notify, secrets
 
     aws.reset_clients()
+    notify.forget_senders()
     secrets.forget_cache()
     models.bind_tables(get_settings())

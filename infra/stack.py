@@ -2,7 +2,8 @@
 
 Names come from `chalicelib.settings` (the code the Lambdas run), resources from the models and
 ASL files the local stack uses; what the stack creates is handed to the Lambdas as the stage's
-environment variables, and each role gets only the actions on the resources it uses.
+environment variables (the WebSocket API's URLs, which would make a cycle, through SSM parameters
+whose names they get), and each role gets only the actions on the resources it uses.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_ssm as ssm
 from chalice.cdk import Chalice
 from chalice.utils import to_cfn_resource_name
 from constructs import Construct
@@ -27,6 +29,13 @@ from infra.tables import model_tables
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The role Chalice generates for every function of the app (manage_iam_role defaults to true).
 LAMBDA_ROLE = "DefaultRole"
+# What `chalice package` names the WebSocket API and its stage in the SAM template.
+WEBSOCKET_API = "WebsocketAPI"
+WEBSOCKET_STAGE = "WebsocketAPIStage"
+WEBSOCKET_URL_OUTPUT = "WebsocketConnectEndpointURL"
+# SSM parameters `/imgfactory/<stage>/<name>` holding the WebSocket API's URLs (`parameter_name`).
+MANAGEMENT_URL_PARAMETER = "websocket-management-url"
+WEBSOCKET_URL_PARAMETER = "websocket-url"
 
 
 class ImageFactoryStack(Stack):
@@ -56,8 +65,11 @@ class ImageFactoryStack(Stack):
         }
         self.machines = state_machines(self, settings, functions)
         cleanup_rule(self, self.machines["job"], self.machines["cleanup"])
-        self._grant_lambda_role(job_name)
+        websocket_url = self.chalice.sam_template.get_output(WEBSOCKET_URL_OUTPUT).value
+        self._websocket_parameters(settings, websocket_url)
+        self._grant_lambda_role(settings, job_name)
         CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
+        CfnOutput(self, "WebsocketUrl", value=websocket_url)
         CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
         CfnOutput(self, "JobStateMachineArn", value=self.machines["job"].state_machine_arn)
 
@@ -96,8 +108,37 @@ class ImageFactoryStack(Stack):
             if "lambda_memory_size" in config:
                 function.add_property_override("MemorySize", config["lambda_memory_size"])
 
-    def _grant_lambda_role(self, job_name: str) -> None:
-        """Data access plus the Step Functions calls `chalicelib.aws` makes, on the job only."""
+    def _websocket_stage(self) -> str:
+        """The WebSocket API's API Gateway stage (`api_gateway_stage`, not the Chalice stage)."""
+        stage: str = self.chalice.get_resource(WEBSOCKET_STAGE).stage_name
+        return stage
+
+    def _websocket_parameters(self, settings: Settings, websocket_url: str) -> None:
+        """The API's URLs for the functions, which cannot get them as variables: the API depends
+        on the functions. They get the parameters' fixed names instead (`function_environment`)."""
+        api_id = self.chalice.get_resource(WEBSOCKET_API).ref
+        domain = f"{api_id}.execute-api.{self.region}.{self.url_suffix}"
+        parameters = [
+            (
+                "WebsocketManagementUrlParameter",
+                MANAGEMENT_URL_PARAMETER,
+                "management endpoint",
+                f"https://{domain}/{self._websocket_stage()}",
+            ),
+            ("WebsocketUrlParameter", WEBSOCKET_URL_PARAMETER, "URL for clients", websocket_url),
+        ]
+        for construct_id, name, what, value in parameters:
+            ssm.StringParameter(
+                self,
+                construct_id,
+                parameter_name=parameter_name(settings, name),
+                string_value=value,
+                description=f"Image Factory {settings.stage}: the WebSocket API's {what}",
+            )
+
+    def _grant_lambda_role(self, settings: Settings, job_name: str) -> None:
+        """Data access, the Step Functions calls `chalicelib.aws` makes on the job only, the
+        stage's API key secrets, posting to WebSocket connections and reading the API's URLs."""
         role = self.chalice.get_role(LAMBDA_ROLE)
         for table in self.tables.values():
             table.grant_read_write_data(role)
@@ -115,6 +156,44 @@ class ImageFactoryStack(Stack):
                 actions=["states:StopExecution", "states:DescribeExecution"], resources=[executions]
             )
         )
+        # chalicelib.secrets: `imgfactory/<stage>/<workspace>/api-keys` (+ the random suffix).
+        secrets = self.format_arn(
+            service="secretsmanager",
+            resource="secret",
+            resource_name=f"imgfactory/{settings.stage}/*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:CreateSecret",
+                    "secretsmanager:DescribeSecret",
+                ],
+                resources=[secrets],
+            )
+        )
+        connections = self.format_arn(
+            service="execute-api",
+            resource=self.chalice.get_resource(WEBSOCKET_API).ref,
+            resource_name=f"{self._websocket_stage()}/POST/@connections/*",
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["execute-api:ManageConnections"], resources=[connections])
+        )
+        parameters = [
+            self.format_arn(
+                service="ssm", resource="parameter", resource_name=parameter_name(settings, name).lstrip("/")
+            )
+            for name in (MANAGEMENT_URL_PARAMETER, WEBSOCKET_URL_PARAMETER)
+        ]
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=parameters))
+
+
+def parameter_name(settings: Settings, name: str) -> str:
+    """`/imgfactory/<stage>/<name>`: fixed, so the functions can be told it before it exists."""
+    return f"/imgfactory/{settings.stage}/{name}"
 
 
 def function_environment(settings: Settings, bucket: str, job_machine_arn: str) -> dict[str, str]:
@@ -127,4 +206,6 @@ def function_environment(settings: Settings, bucket: str, job_machine_arn: str) 
         env.ENV_SLOT_RECHECK_S: str(settings.slot_recheck_s),
         env.ENV_IMAGES_PER_BATCH: str(settings.images_per_batch),
         env.ENV_DEFAULT_WORKSPACE: settings.default_workspace,
+        env.ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER: parameter_name(settings, MANAGEMENT_URL_PARAMETER),
+        env.ENV_WEBSOCKET_URL_PARAMETER: parameter_name(settings, WEBSOCKET_URL_PARAMETER),
     }

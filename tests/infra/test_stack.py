@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
@@ -22,14 +23,18 @@ from cfnlint.api import lint_all  # noqa: E402
 from chalice.utils import to_cfn_resource_name  # noqa: E402
 from pynamodb.indexes import GlobalSecondaryIndex  # noqa: E402
 
-from chalicelib import asl  # noqa: E402
-from chalicelib.models import ALL_MODELS  # noqa: E402
+from chalicelib import asl, secrets  # noqa: E402
+from chalicelib import settings as env  # noqa: E402
+from chalicelib.models import ALL_MODELS, ConnectionModel, SubscriptionModel  # noqa: E402
 from chalicelib.settings import ENV_STAGE, settings_from_env  # noqa: E402
 from infra.stack import LAMBDA_ROLE, REPO_ROOT, ImageFactoryStack  # noqa: E402
 
 STAGE = "ci"  # not in .chalice/config.json: exercises the per-function sizing fallback
 SETTINGS = settings_from_env({ENV_STAGE: STAGE})
 PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9]+\}")
+ARN = "arn:<AWS::Partition>:{service}:us-east-1:123456789012:{resource}"
+MANAGEMENT_URL_PARAMETER = f"/imgfactory/{STAGE}/websocket-management-url"
+WEBSOCKET_URL_PARAMETER = f"/imgfactory/{STAGE}/websocket-url"
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +106,8 @@ def test_every_model_has_an_on_demand_table_keyed_like_the_model(template: dict[
         }
         assert table["BillingMode"] == "PAY_PER_REQUEST"
         assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    # The WebSocket API's tables come from the models like the rest.
+    assert {ALL_MODELS["connections"], ALL_MODELS["subscriptions"]} == {ConnectionModel, SubscriptionModel}
 
 
 def test_state_machines_deploy_the_rendered_asl_with_no_placeholder_left(template: dict[str, Any]) -> None:
@@ -147,18 +154,23 @@ def test_no_iam_statement_allows_every_action_or_every_resource(template: dict[s
         assert "*" not in as_list(statement["Resource"]), statement
 
 
-def test_lambda_role_may_drive_only_the_job_machine(template: dict[str, Any]) -> None:
+def lambda_role_grants(template: dict[str, Any], service: str) -> set[tuple[str, str]]:
+    """(action, resource as text) the Lambda role's policies allow for one service's actions."""
     policies = [
         p for p in resources(template, "AWS::IAM::Policy").values() if LAMBDA_ROLE in json.dumps(p["Roles"])
     ]
     statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
-    granted = {
+    return {
         (action, literal(resource))
         for s in statements
         for action in as_list(s["Action"])
-        if action.startswith("states:")
+        if action.startswith(f"{service}:")
         for resource in as_list(s["Resource"])
     }
+
+
+def test_lambda_role_may_drive_only_the_job_machine(template: dict[str, Any]) -> None:
+    granted = lambda_role_grants(template, "states")
     machine = f"arn:<AWS::Partition>:states:us-east-1:123456789012:stateMachine:imgfactory-{STAGE}-job"
     execution = f"arn:<AWS::Partition>:states:us-east-1:123456789012:execution:imgfactory-{STAGE}-job:*"
     assert granted == {
@@ -167,6 +179,55 @@ def test_lambda_role_may_drive_only_the_job_machine(template: dict[str, Any]) ->
         ("states:SendTaskFailure", machine),
         ("states:StopExecution", execution),
         ("states:DescribeExecution", execution),
+    }
+
+
+def test_lambda_role_may_use_only_the_stages_api_key_secrets(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    granted = lambda_role_grants(template, "secretsmanager")
+    prefix = ARN.format(service="secretsmanager", resource=f"secret:imgfactory/{STAGE}/*")
+    assert granted == {
+        (f"secretsmanager:{action}", prefix)
+        for action in ("GetSecretValue", "PutSecretValue", "CreateSecret", "DescribeSecret")
+    }
+    # The pattern covers the ids chalicelib.secrets uses (plus Secrets Manager's random suffix) in
+    # this stage only.
+    monkeypatch.setattr(secrets, "get_settings", lambda: SETTINGS)
+    arn = ARN.format(service="secretsmanager", resource=f"secret:{secrets.secret_id('default')}-AbC123")
+    assert fnmatchcase(arn, prefix)
+    assert not fnmatchcase(arn.replace(f"/{STAGE}/", f"/{STAGE}x/"), prefix)
+
+
+def test_lambda_role_may_post_only_to_the_websocket_apis_connections(template: dict[str, Any]) -> None:
+    assert lambda_role_grants(template, "execute-api") == {
+        (
+            "execute-api:ManageConnections",
+            ARN.format(service="execute-api", resource="<WebsocketAPI>/api/POST/@connections/*"),
+        )
+    }
+
+
+def test_functions_find_the_websocket_urls_in_ssm_parameters(template: dict[str, Any]) -> None:
+    parameters = {p["Name"]: p for p in resources(template, "AWS::SSM::Parameter").values()}
+    assert set(parameters) == {MANAGEMENT_URL_PARAMETER, WEBSOCKET_URL_PARAMETER}
+    assert all(p["Type"] == "String" for p in parameters.values())
+    # The management endpoint of the API Gateway stage Chalice deploys (not the Chalice stage).
+    assert (
+        literal(parameters[MANAGEMENT_URL_PARAMETER]["Value"])
+        == "https://<WebsocketAPI>.execute-api.us-east-1.<AWS::URLSuffix>/api"
+    )
+    assert parameters[WEBSOCKET_URL_PARAMETER]["Value"] == template["Outputs"]["WebsocketUrl"]["Value"]
+    assert parameters[WEBSOCKET_URL_PARAMETER]["Value"]["Fn::Sub"].startswith("wss://${WebsocketAPI}.")
+    # The functions get only the names: a value would depend on the API, which depends on them.
+    for function in resources(template, "AWS::Serverless::Function").values():
+        variables = function["Environment"]["Variables"]
+        assert variables[env.ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER] == MANAGEMENT_URL_PARAMETER
+        assert variables[env.ENV_WEBSOCKET_URL_PARAMETER] == WEBSOCKET_URL_PARAMETER
+        assert env.ENV_WEBSOCKET_MANAGEMENT_URL not in variables
+    assert lambda_role_grants(template, "ssm") == {
+        ("ssm:GetParameter", ARN.format(service="ssm", resource=f"parameter{name}"))
+        for name in (MANAGEMENT_URL_PARAMETER, WEBSOCKET_URL_PARAMETER)
     }
 
 
@@ -213,8 +274,8 @@ def test_bucket_is_private_encrypted_and_expires_exports(template: dict[str, Any
     assert (rule["Prefix"], rule["ExpirationInDays"]) == ("exports/", 7)
 
 
-def test_outputs_name_the_api_bucket_and_job_machine(template: dict[str, Any]) -> None:
-    assert {"ApiUrl", "BucketName", "JobStateMachineArn"} <= set(template["Outputs"])
+def test_outputs_name_the_apis_bucket_and_job_machine(template: dict[str, Any]) -> None:
+    assert {"ApiUrl", "WebsocketUrl", "BucketName", "JobStateMachineArn"} <= set(template["Outputs"])
 
 
 def test_template_has_no_cfn_lint_errors(template: dict[str, Any]) -> None:
