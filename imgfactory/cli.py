@@ -1,4 +1,4 @@
-"""The `imgfactory` command: `dev` runs the local stack, `run` runs one job."""
+"""The `imgfactory` command: `dev` runs the local stack, `run` runs one job, `jobs` manages jobs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _local_api() -> tuple[str, str] | None:
@@ -48,6 +49,66 @@ def cmd_run(args: argparse.Namespace) -> int:
         running.stop()
 
 
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from imgfactory import jobs_cli
+
+    return jobs_cli.run(args, getattr(jobs_cli, args.jobs_command))
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def add_jobs_parser(sub: Any) -> None:
+    from imgfactory.jobs_cli import ENV_API, ENV_TOKEN, STATUSES
+
+    jobs = sub.add_parser(
+        "jobs",
+        help="list, inspect, follow and control jobs",
+        description=f"Jobs on the local stack (from `imgfactory dev`) or a deployed API. API and token: "
+        f"--api/--token, else ${ENV_API}/${ENV_TOKEN}, else .imgfactory/dev.json.",
+    )
+    jobs.add_argument("--api", help=f"API base URL [${ENV_API}, else the local stack]")
+    jobs.add_argument("--token", help=f"bearer token [${ENV_TOKEN}, else the local stack's]")
+    jobs.set_defaults(func=cmd_jobs)
+    # The same options after the command too (`jobs list --api …`), without overriding the group's.
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--api", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    where.add_argument("--token", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    commands = jobs.add_subparsers(dest="jobs_command_name", metavar="command", required=True)
+
+    def command(name: str, implementation: str, help_text: str, takes_id: bool = True) -> Any:
+        parser = commands.add_parser(name, help=help_text, description=help_text, parents=[where])
+        if takes_id:
+            parser.add_argument("job_id", metavar="ID", help="job id (or the first characters `list` shows)")
+        parser.set_defaults(jobs_command=implementation)
+        return parser
+
+    listing = command("list", "cmd_list", "a table of jobs, newest first", takes_id=False)
+    listing.add_argument(
+        "--status", choices=STATUSES, metavar="S", help=f"only jobs in status S: {', '.join(STATUSES)}"
+    )
+    listing.add_argument("--sort", choices=("newest", "oldest"), help="order by creation [newest]")
+    listing.add_argument("--limit", type=_positive, help="jobs per page [25, at most 100]")
+    listing.add_argument("--cursor", help="the page after the one that printed this cursor")
+    listing.add_argument("--all", action="store_true", help="every page, not just one")
+    listing.add_argument("--json", action="store_true", help="print the API's JSON")
+    show = command("show", "cmd_show", "one job: status, progress, phases, statistics, error")
+    show.add_argument("--json", action="store_true", help="print the API's JSON")
+    logs = command("logs", "cmd_logs", "the job's log as [HH:MM:SS] message lines")
+    logs.add_argument("--follow", "-f", action="store_true", help="keep printing until the job ends")
+    logs.add_argument("--level", choices=("standard", "debug"), default="standard", help="[standard]")
+    logs.add_argument("--tail", type=_positive, metavar="N", help="only the last N lines (at most 1000)")
+    stop = command("stop", "cmd_stop", "stop gracefully after the current image")
+    stop.add_argument("--force", action="store_true", help="end the execution at once")
+    command("pause", "cmd_pause", "hold the job at its next checkpoint")
+    command("resume", "cmd_resume", "resume a paused, failed or cancelled job where it stopped")
+    command("rerun", "cmd_rerun", "start a new job from this job's current configuration")
+    command("delete", "cmd_delete", "delete the job, its images and objects")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imgfactory", description="Image Factory command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -60,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--token", help="bearer token for --api")
     run.add_argument("--out", type=Path, default=Path("imgfactory-output"), help="where images are saved")
     run.set_defaults(func=cmd_run)
+    add_jobs_parser(sub)
     return parser
 
 
