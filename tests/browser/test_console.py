@@ -1,0 +1,204 @@
+"""The web console as a user drives it, in Chromium, against the whole local stack.
+
+Chromium is Debian's (`apt-get install -y chromium`), launched by Playwright's Python client;
+`playwright install` is not used. The stack is the one `imgfactory dev` runs, on free ports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 30_000
+SCREENSHOT = Path("/tmp/console-job.png")
+QUIET = {"quality_check": False, "metadata": False}  # phases not built yet
+BAR_FULL = """() => {
+    const bar = document.querySelector('[data-testid="job-progress"]');
+    const track = bar.querySelector('[role="progressbar"]').getBoundingClientRect();
+    return bar.querySelector('.progress-fill').getBoundingClientRect().width >= track.width - 1;
+}"""
+IMAGES_LOADED = """() => {
+    const images = [...document.querySelectorAll('[data-testid="image-tile"] img')];
+    return images.length === 4 && images.every((img) => img.complete && img.naturalWidth > 0);
+}"""
+
+
+@pytest.fixture(scope="module")
+def console_stack(running: Any) -> Any:
+    """The session's local stack served as `imgfactory dev` serves it (API, console, WebSocket)."""
+    return running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install -y chromium` "
+            "(the browser tests do not use `playwright install`)",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        pytest.fail(
+            "Playwright is missing: `.venv/bin/pip install -r requirements-browser.txt`", pytrace=False
+        )
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Console:
+    """One browser tab on the console, with the JavaScript errors it raised."""
+
+    page: Any
+    stack: Any
+    errors: list[str] = field(default_factory=list)
+
+    def sign_in(self) -> Any:
+        """Open the URL `imgfactory dev` prints, as a user would."""
+        self.page.goto(self.stack.console_url)
+        return self.page
+
+
+@pytest.fixture
+def console(browser: Any, console_stack: Any) -> Iterator[Console]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    tab = Console(page, console_stack)
+    page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def api(stack: Any, method: str, path: str, **kwargs: Any) -> requests.Response:
+    headers = {"Authorization": f"Bearer {stack.token}"}
+    return requests.request(method, f"{stack.api.url}{path}", headers=headers, timeout=30, **kwargs)
+
+
+def job_ids(stack: Any) -> set[str]:
+    response = api(stack, "GET", "/api/jobs", params={"limit": 100})
+    response.raise_for_status()
+    return {job["id"] for job in response.json()["items"]}
+
+
+def test_a_user_starts_a_job_and_watches_it_complete_with_logs_and_images(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    page = console.sign_in()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    assert "token" not in page.url, "the token must leave the address bar"
+
+    page.get_by_test_id("new-job").click()
+    form = page.get_by_test_id("new-job-dialog")
+    form.get_by_label("Label", exact=True).fill("Browser job")
+    form.get_by_label("Keywords", exact=True).fill("red fox\nblue lake")
+    form.get_by_label("Generations", exact=True).fill("4")
+    form.get_by_role("button", name="Start job").click()
+
+    expect(page).to_have_url(re.compile(r"#/jobs/[0-9a-f]{32}$"))
+    expect(page.get_by_test_id("job-label")).to_have_text("Browser job")
+    expect(page.get_by_test_id("job-status")).to_have_text("Completed")
+    progress = page.get_by_test_id("job-progress")
+    expect(progress).to_contain_text("100%")
+    expect(progress.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    page.wait_for_function(BAR_FULL, timeout=TIMEOUT_MS)  # drawn full, not only labelled 100%
+    expect(page.get_by_test_id("stat-successful")).to_have_text("4")
+
+    lines = page.get_by_test_id("log-line")
+    expect(lines.first).to_have_text(re.compile(r"^\[\d\d:\d\d:\d\d\] \S"))
+    expect(lines.last).to_contain_text("Job completed")  # read once more after the job ended
+
+    expect(page.get_by_test_id("image-tile")).to_have_count(4)
+    page.wait_for_function(IMAGES_LOADED, timeout=TIMEOUT_MS)
+
+    expect(page.get_by_test_id("action-rerun")).to_be_enabled()
+    for action in ("stop", "force-stop", "pause", "resume"):
+        expect(page.get_by_test_id(f"action-{action}")).to_be_disabled()
+    expect(page.get_by_test_id("toast")).to_have_count(0)  # "Job started" fades out after 4 s
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_generations_zero_is_refused_at_the_field_and_starts_no_job(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    before = job_ids(console.stack)
+    page = console.sign_in()
+    page.get_by_test_id("new-job").click()
+    form = page.get_by_test_id("new-job-dialog")
+    form.get_by_label("Label", exact=True).fill("Invalid job")
+    form.get_by_label("Keywords", exact=True).fill("red fox")
+    generations = form.get_by_label("Generations", exact=True)
+    generations.fill("0")
+    form.get_by_role("button", name="Start job").click()
+
+    error = form.locator('[data-field="generations"]').get_by_test_id("error-generations")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("generations")
+    expect(generations).to_have_attribute("aria-invalid", "true")
+    expect(form).to_be_visible()  # the form stays open with what the user typed
+    expect(generations).to_have_value("0")
+    expect(form.get_by_test_id("form-error")).to_be_hidden()
+    assert job_ids(console.stack) == before, "a refused job must not be created"
+    assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_the_jobs_list_shows_a_job_with_its_status_badge(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    body = {"config": {"label": "Listed job", "keywords": ["green hill"], "generations": 2, "ai": QUIET}}
+    started = api(console.stack, "POST", "/api/jobs", json=body)
+    assert started.status_code == 202, started.text
+    job_id = started.json()["job"]["id"]
+
+    page = console.sign_in()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Jobs").click()
+    expect(page).to_have_url(re.compile(r"#/jobs$"))
+    row = page.locator(f'[data-testid="job-row"][data-job-id="{job_id}"]')
+    expect(row).to_contain_text("Listed job")
+    expect(row.get_by_test_id("status-badge")).to_have_text("Completed")  # the list refreshes itself
+    expect(row).to_contain_text("2 / 2")
+    expect(row).to_contain_text("100%")
+
+    row.get_by_role("link", name="View Listed job").click()
+    expect(page).to_have_url(re.compile(rf"#/jobs/{job_id}$"))
+    expect(page.get_by_test_id("job-status")).to_have_text("Completed")
+    assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_without_a_valid_token_the_console_says_how_to_sign_in(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    page = console.page
+    page.goto(f"{console.stack.api.url}/?token=not-the-token")
+    notice = page.get_by_test_id("auth-required")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("imgfactory dev")
+    assert "token" not in page.url
+    expect(page.get_by_test_id("new-job")).to_be_disabled()
+    assert not console.errors, f"JavaScript errors: {console.errors}"
