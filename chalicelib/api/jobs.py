@@ -29,8 +29,20 @@ def _request() -> Any:
 @route(bp, "/api/jobs", methods=["POST"])
 def start_job() -> Response:
     request = _request()
-    job = job_service.start_job(workspace_of(request), json_body(request))
-    return Response({"job": job_summary(job)}, status_code=202)
+    workspace, body = workspace_of(request), json_body(request)
+    key = (request.headers or {}).get("idempotency-key")
+    if key is None:
+        return Response({"job": job_summary(job_service.start_job(workspace, body))}, status_code=202)
+    from chalicelib.idempotency import run_once
+
+    answer = run_once(
+        workspace,
+        key,
+        body,
+        lambda: {"job": job_summary(job_service.start_job(workspace, body))},
+        bp.lambda_context,
+    )
+    return Response(answer, status_code=202)
 
 
 @route(bp, "/api/jobs", methods=["GET"])
