@@ -276,6 +276,17 @@ class ExportModel(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class IdempotencyRecordModel(Model):
+    """Powertools idempotency records (job starts with an Idempotency-Key); defined here so the
+    local stack and the CDK app create the table like every other."""
+
+    class Meta:
+        table_name = "idempotency"
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+
+
 ALL_MODELS: dict[str, type[Model]] = {
     "jobs": JobModel,
     "configs": ConfigModel,
@@ -288,6 +299,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "settings": WorkspaceSettingsModel,
     "templates": TemplateModel,
     "exports": ExportModel,
+    "idempotency": IdempotencyRecordModel,
 }
 
 
