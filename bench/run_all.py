@@ -13,6 +13,7 @@ import cost  # noqa: E402
 import history_events  # noqa: E402
 import job_overhead  # noqa: E402
 import postprocess_throughput  # noqa: E402
+import websocket_latency  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
@@ -23,6 +24,7 @@ def main() -> None:
         ("2. Step Functions history per image", history_events),
         ("3. AWS cost per 1,000 images", cost),
         ("4. Post-processing throughput", postprocess_throughput),
+        ("5. Live log latency: WebSocket push vs 2-second polling", websocket_latency),
     ]
     parts = [
         "# Benchmarks",
