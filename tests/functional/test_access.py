@@ -1,0 +1,78 @@
+"""Who may call what: every route but the public ones needs the token, and nobody sees another
+workspace's jobs or images (they are "not found", not "forbidden"). Routes are discovered from
+the app, so a new route is covered the day it is added."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import requests
+
+import app as application
+from chalicelib.api import common
+from chalicelib.services import jobs as job_service
+from chalicelib.settings import get_settings
+from tests.functional.helpers import config, images_of, wait_status
+from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+
+PUBLIC = {"/api/health", "/api/openapi.json"}
+ROUTES = sorted(
+    (method, path)
+    for path, methods in application.app.routes.items()
+    for method in methods
+    if path not in PUBLIC
+)
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    for name, value in ids.items():
+        path = path.replace("{" + name + "}", value)
+    assert "{" not in path, f"no test id for a parameter of {path}: add it to this test"
+    return path
+
+
+@pytest.mark.parametrize("method,path", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_every_route_but_the_public_ones_needs_the_token(api, method, path):  # noqa: F811
+    url = f"{api}{_fill(path, {'job_id': 'x', 'image_id': 'x'})}"
+    assert requests.request(method, url, timeout=10).status_code == 401
+    wrong = requests.request(method, url, headers={"Authorization": "Bearer forged"}, timeout=10)
+    assert wrong.status_code == 401
+
+
+@pytest.fixture(scope="module")
+def other_workspace_job(stack):
+    """A finished job, with an image, in a workspace that is not the caller's."""
+    job = job_service.start_job("someone-else", {"config": config(1)})
+    wait_status(job.job_id, "completed")
+    return job.job_id, images_of(job.job_id)[0].image_id
+
+
+@pytest.mark.parametrize("method,path", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_nobody_reaches_another_workspaces_jobs_or_images(
+    api,  # noqa: F811
+    other_workspace_job,
+    monkeypatch,
+    method,
+    path,
+):
+    job_id, image_id = other_workspace_job
+    caller = dataclasses.replace(get_settings(), default_workspace="the-caller")
+    monkeypatch.setattr(common, "get_settings", lambda: caller)
+    body = {"ids": [image_id if "/images" in path else job_id]}
+    params = {"job_id": job_id} if path == "/api/images" else None
+    response = call(
+        api, method, _fill(path, {"job_id": job_id, "image_id": image_id}), json=body, params=params
+    )
+    if "{" in path or path in (
+        "/api/images",
+        "/api/images/retry",
+        "/api/images/bulk/delete",
+        "/api/jobs/bulk/rerun",
+    ):
+        assert response.status_code == 404, response.text
+    elif path == "/api/jobs/bulk/delete":
+        assert response.json()["refused"][0]["error"]["code"] == "not_found"
+    elif method == "GET":
+        assert job_id not in response.text and image_id not in response.text
+    assert job_service.job_repo.find_job(job_id) is not None  # nothing was deleted
