@@ -19,6 +19,7 @@ from chalicelib.models import ImageModel, JobModel
 from chalicelib.phases.images import APPROVED, QC_FAILED, RETRY_FAILED, RETRY_PENDING
 from chalicelib.plan import build_plan
 from chalicelib.repositories import jobs as job_repo
+from chalicelib.selection import selected_ids
 from chalicelib.services.jobs import start_execution
 from chalicelib.settings import get_settings
 from chalicelib.statuses import JobStatus
@@ -29,12 +30,7 @@ RETRY_KEYS = {"ids", "mode", "processing", "metadata"}
 
 
 def _ids(body: dict[str, Any]) -> list[str]:
-    ids = body.get("ids")
-    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
-        raise ValidationError("must be a non-empty list of image ids", field="ids")
-    if len(ids) > MAX_IDS:
-        raise ValidationError(f"at most {MAX_IDS} images at a time", field="ids")
-    return list(dict.fromkeys(ids))
+    return selected_ids(body, "image", MAX_IDS)
 
 
 def load_images(workspace: str, ids: list[str]) -> list[ImageModel]:

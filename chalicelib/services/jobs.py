@@ -14,6 +14,7 @@ from chalicelib.errors import ConflictError, InvalidStateError, ValidationError
 from chalicelib.joblog import JobLog
 from chalicelib.models import ConfigModel, JobModel, label_key
 from chalicelib.repositories import jobs as job_repo
+from chalicelib.selection import selected_ids
 from chalicelib.services import settings as settings_service
 from chalicelib.statuses import ACTIVE_STATUSES, JobStatus
 
@@ -265,12 +266,7 @@ def delete_job(workspace: str, job_id: str) -> None:
 
 
 def _bulk_ids(body: dict[str, Any]) -> list[str]:
-    ids = body.get("ids")
-    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
-        raise ValidationError("must be a non-empty list of job ids", field="ids")
-    if len(ids) > MAX_BULK:
-        raise ValidationError(f"at most {MAX_BULK} jobs at a time", field="ids")
-    return list(dict.fromkeys(ids))
+    return selected_ids(body, "job", MAX_BULK)
 
 
 def bulk_rerun(workspace: str, body: dict[str, Any]) -> list[JobModel]:

@@ -152,39 +152,23 @@ def test_openai_malformed_metadata_reply_marks_the_image_metadata_failed(workspa
     assert image.failure["stage"] == "metadata" and image.failure["category"] == "Metadata failed"
 
 
-def test_remove_bg_failure_marks_the_image_failed_in_mark_failed_mode(workspace, providers):
+@pytest.mark.parametrize(
+    "mode,status,stage",
+    [("mark_failed", "qc_failed", "remove_bg"), ("approve", "approved", None)],
+)
+def test_a_remove_bg_failure_follows_the_failure_mode(workspace, providers, mode, status, stage):
     providers["remove_bg"].script(["402"])
+    processing = {"remove_bg": True, "remove_bg_failure_mode": mode}
+    quiet = {"quality_check": False, "metadata": False}
     job = job_service.start_job(
-        workspace,
-        {
-            "config": {
-                "generations": 1,
-                "ai": {"quality_check": False, "metadata": False},
-                "processing": {"remove_bg": True, "remove_bg_failure_mode": "mark_failed"},
-            }
-        },
+        workspace, {"config": {"generations": 1, "ai": quiet, "processing": processing}}
     )
     wait_status(job.job_id, "completed")
     (image,) = images_of(job.job_id)
-    assert image.status == "qc_failed"
-    assert image.failure["stage"] == "remove_bg" and image.failure["category"] == "Background removal failed"
-
-
-def test_remove_bg_failure_keeps_the_image_in_approve_mode(workspace, providers):
-    providers["remove_bg"].script(["402"])
-    job = job_service.start_job(
-        workspace,
-        {
-            "config": {
-                "generations": 1,
-                "ai": {"quality_check": False, "metadata": False},
-                "processing": {"remove_bg": True, "remove_bg_failure_mode": "approve"},
-            }
-        },
-    )
-    wait_status(job.job_id, "completed")
-    (image,) = images_of(job.job_id)
-    assert image.status == "approved"
+    assert image.status == status
+    assert (image.failure or {}).get("stage") == stage
+    if stage:
+        assert image.failure["category"] == "Background removal failed"
 
 
 def test_midjourney_polls_through_wait_states_until_the_task_completes(workspace, providers):
