@@ -34,10 +34,27 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("method,path", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_every_route_but_the_public_ones_needs_the_token(api, method, path):  # noqa: F811
-    url = f"{api}{_fill(path, {'job_id': 'x', 'image_id': 'x'})}"
+    url = f"{api}{_fill(path, {'job_id': 'x', 'image_id': 'x', 'export_id': 'x'})}"
     assert requests.request(method, url, timeout=10).status_code == 401
     wrong = requests.request(method, url, headers={"Authorization": "Bearer forged"}, timeout=10)
     assert wrong.status_code == 401
+
+
+NOT_FOUND_FOR_OTHERS_IDS = {
+    "/api/images",
+    "/api/images/retry",
+    "/api/images/bulk/delete",
+    "/api/images/export",
+    "/api/jobs/bulk/rerun",
+    "/api/jobs/bulk/export",
+}
+
+
+@pytest.fixture(scope="module")
+def other_workspace_export(other_workspace_job):
+    from chalicelib import exports
+
+    return exports.export_job("someone-else", other_workspace_job[0]).export_id
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +69,7 @@ def other_workspace_job(stack):
 def test_nobody_reaches_another_workspaces_jobs_or_images(
     api,  # noqa: F811
     other_workspace_job,
+    other_workspace_export,
     monkeypatch,
     method,
     path,
@@ -59,17 +77,12 @@ def test_nobody_reaches_another_workspaces_jobs_or_images(
     job_id, image_id = other_workspace_job
     caller = dataclasses.replace(get_settings(), default_workspace="the-caller")
     monkeypatch.setattr(common, "get_settings", lambda: caller)
-    body = {"ids": [image_id if "/images" in path else job_id]}
+    takes_ids = path in NOT_FOUND_FOR_OTHERS_IDS or path == "/api/jobs/bulk/delete"
+    body = {"ids": [image_id if "/images" in path else job_id]} if takes_ids else None
     params = {"job_id": job_id} if path == "/api/images" else None
-    response = call(
-        api, method, _fill(path, {"job_id": job_id, "image_id": image_id}), json=body, params=params
-    )
-    if "{" in path or path in (
-        "/api/images",
-        "/api/images/retry",
-        "/api/images/bulk/delete",
-        "/api/jobs/bulk/rerun",
-    ):
+    filled = _fill(path, {"job_id": job_id, "image_id": image_id, "export_id": other_workspace_export})
+    response = call(api, method, filled, json=body, params=params)
+    if "{" in path or path in NOT_FOUND_FOR_OTHERS_IDS:
         assert response.status_code == 404, response.text
     elif path == "/api/jobs/bulk/delete":
         assert response.json()["refused"][0]["error"]["code"] == "not_found"

@@ -1,0 +1,62 @@
+"""Export routes (SPEC §5, §6): a job's spreadsheet, a ZIP of jobs, a ZIP of images, and the
+state of an export. Each answers `{"export": {"id", "status", "key", "url", ...}}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib import exports
+from chalicelib.api.common import json_body, query, route, workspace_of
+from chalicelib.errors import ValidationError
+
+bp = Blueprint(__name__)
+
+DESTINATION_PARAMS = ("kind", "folder", "filename", "on_duplicate")
+
+
+def _created(record: Any) -> Response:
+    return Response({"export": exports.export_view(record)}, status_code=201)
+
+
+def _destination_of(body: dict[str, Any]) -> Any:
+    unknown = sorted(set(body) - {"destination"})
+    if unknown:
+        raise ValidationError(f"{unknown[0]} is an unknown key; allowed: destination", field=unknown[0])
+    return body.get("destination")
+
+
+@route(bp, "/api/jobs/bulk/export", methods=["POST"])
+def export_jobs() -> Response:
+    request = bp.current_request
+    return _created(exports.export_jobs(workspace_of(request), json_body(request)))
+
+
+@route(bp, "/api/jobs/{job_id}/export", methods=["GET"])
+def export_job(job_id: str) -> dict[str, Any]:
+    """The destination, if not the default, comes as query parameters (`kind`, `folder`, …)."""
+    request = bp.current_request
+    params = query(request)
+    destination = {name: params[name] for name in DESTINATION_PARAMS if name in params} or None
+    return {"export": exports.export_view(exports.export_job(workspace_of(request), job_id, destination))}
+
+
+@route(bp, "/api/jobs/{job_id}/export", methods=["POST"])
+def export_job_to(job_id: str) -> Response:
+    """The same with a JSON body `{"destination": {...}}`, as the other export routes take it."""
+    request = bp.current_request
+    destination = _destination_of(json_body(request))
+    return _created(exports.export_job(workspace_of(request), job_id, destination))
+
+
+@route(bp, "/api/images/export", methods=["POST"])
+def export_images() -> Response:
+    request = bp.current_request
+    return _created(exports.export_images(workspace_of(request), json_body(request)))
+
+
+@route(bp, "/api/exports/{export_id}", methods=["GET"])
+def get_export(export_id: str) -> dict[str, Any]:
+    record = exports.get_export(workspace_of(bp.current_request), export_id)
+    return {"export": exports.export_view(record)}
