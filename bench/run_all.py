@@ -10,8 +10,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cost  # noqa: E402
+import export_memory  # noqa: E402
 import history_events  # noqa: E402
 import job_overhead  # noqa: E402
+import list_reads  # noqa: E402
 import postprocess_throughput  # noqa: E402
 import websocket_latency  # noqa: E402
 
@@ -25,6 +27,8 @@ def main() -> None:
         ("3. AWS cost per 1,000 images", cost),
         ("4. Post-processing throughput", postprocess_throughput),
         ("5. Live log latency: WebSocket push vs 2-second polling", websocket_latency),
+        ("6. DynamoDB items read per list page", list_reads),
+        ("7. Export memory", export_memory),
     ]
     parts = [
         "# Benchmarks",

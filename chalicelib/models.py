@@ -6,6 +6,8 @@ server and tests. The CDK app and the local stack both create tables from these 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
@@ -14,6 +16,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.expressions.update import SetAction
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -129,6 +132,39 @@ class ImagesByJob(GlobalSecondaryIndex["ImageModel"]):
     image_id = UnicodeAttribute(range_key=True)
 
 
+class ImagesByWorkspace(GlobalSecondaryIndex["ImageModel"]):
+    """A workspace's images (the gallery), newest or oldest first."""
+
+    class Meta:
+        index_name = "by_workspace_created"
+        projection = AllProjection()
+
+    workspace = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ImagesByStatus(GlobalSecondaryIndex["ImageModel"]):
+    """A workspace's images of one status (`<workspace>#<status>`), by creation time."""
+
+    class Meta:
+        index_name = "by_workspace_status"
+        projection = AllProjection()
+
+    workspace_status = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ImagesByName(GlobalSecondaryIndex["ImageModel"]):
+    """A workspace's images in prompt order (`<lowercase prompt>#<image id>`)."""
+
+    class Meta:
+        index_name = "by_workspace_prompt"
+        projection = AllProjection()
+
+    workspace = UnicodeAttribute(hash_key=True)
+    prompt_key = UnicodeAttribute(range_key=True)
+
+
 class ImageModel(Model):
     """One produced (or failed) image. Its id is `<job_id>.<generation>.<variation>`."""
 
@@ -161,7 +197,67 @@ class ImageModel(Model):
     # "<job id>:<phase>" marks of what has been done to the image, so a batch run again skips it.
     done = UnicodeSetAttribute(default=set)
     created_at = UTCDateTimeAttribute()
+    # The search terms posted for this image in `image_terms` (see chalicelib.search), so a text
+    # change writes and deletes only the difference.
+    search_terms = UnicodeSetAttribute(null=True)
+    # Index keys derived from workspace, status and prompt (see set_index_keys); kept in step on
+    # every write, including `update` (see below).
+    workspace_status = UnicodeAttribute(null=True)
+    prompt_key = UnicodeAttribute(null=True)
     by_job = ImagesByJob()
+    by_workspace = ImagesByWorkspace()
+    by_status = ImagesByStatus()
+    by_name = ImagesByName()
+
+    def set_index_keys(self) -> None:
+        """Derive the gallery index keys (also for writers that bypass `save`, like batch_write)."""
+        self.workspace_status = f"{self.workspace}#{self.status}"
+        self.prompt_key = prompt_key(self.prompt, self.image_id)
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.set_index_keys()
+        return super().save(*args, **kwargs)
+
+    def update(self, actions, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """A status set by an update moves the image to that status's index partition in the same
+        write, whoever makes it (phases set statuses with `ImageModel.status.set(...)`)."""
+        status = _set_value(actions, "status")
+        if status is not None and _set_value(actions, "workspace_status") is None:
+            actions = [*actions, ImageModel.workspace_status.set(f"{self.workspace}#{status}")]
+        return super().update(actions, *args, **kwargs)
+
+
+def prompt_key(prompt: str, image_id: str) -> str:
+    return f"{(prompt or '').strip().lower()[:200]}#{image_id}"
+
+
+def _set_value(actions: list[Any], name: str) -> str | None:
+    """The string an update's `SET <name> = :value` action writes, if it has one."""
+    for action in actions:
+        if isinstance(action, SetAction) and getattr(action.values[0], "path", None) == [name]:
+            value = getattr(action.values[1], "value", None)
+            if isinstance(value, dict) and "S" in value:
+                return str(value["S"])
+    return None
+
+
+class ImageTermModel(Model):
+    """The search index of images: one posting per (workspace, term, image).
+
+    Keyed `<workspace>#<term>` / `<created_at UTC ISO>#<image_id>`, so one term's postings read in
+    creation order and a date range is a key condition. Written and deleted by
+    `chalicelib.repositories.images`; a search checks every hit against the image itself, so a
+    posting left behind by a crash never shows a wrong image.
+    """
+
+    class Meta:
+        table_name = "image_terms"
+        billing_mode = "PAY_PER_REQUEST"
+
+    term_key = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+    image_id = UnicodeAttribute()
+    job_id = UnicodeAttribute()
 
 
 class LogLineModel(Model):
@@ -291,6 +387,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "jobs": JobModel,
     "configs": ConfigModel,
     "images": ImageModel,
+    "image_terms": ImageTermModel,
     "logs": LogLineModel,
     "semaphore": SemaphoreModel,
     "checkpoints": CheckpointModel,

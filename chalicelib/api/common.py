@@ -114,6 +114,6 @@ def date_param(params: dict[str, str], name: str, *, end_of_day: bool) -> Any:
             moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
-    except ValueError as err:
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError) as err:
         raise ValidationError("must be a date (YYYY-MM-DD) or an ISO 8601 time", field=name) from err
-    return moment.astimezone(UTC)

@@ -1,4 +1,4 @@
-"""Routes under /api/images: a job's images, retry, approve, delete (SPEC §6)."""
+"""Routes under /api/images: the gallery and a job's images, retry, approve, delete (SPEC §6)."""
 
 from __future__ import annotations
 
@@ -6,37 +6,72 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.common import json_body, query, route, workspace_of
+from chalicelib import search
+from chalicelib.api.common import date_param, json_body, query, route, workspace_of
 from chalicelib.errors import ValidationError
-from chalicelib.models import ImageModel
+from chalicelib.repositories import images as image_repo
 from chalicelib.repositories import jobs as job_repo
-from chalicelib.repositories.pages import decode_cursor, encode_cursor, parse_limit
+from chalicelib.repositories.pages import parse_limit
 from chalicelib.services import images as image_service
 from chalicelib.views import image_view, job_summary
 
 bp = Blueprint(__name__)
-STATUSES = {"approved", "qc_failed", "processing", "retry_pending", "retry_failed"}
 
 
 @route(bp, "/api/images", methods=["GET"])
 def list_images() -> dict[str, Any]:
+    """The gallery (a whole workspace) or one job's images; `counts` per status for the same filters
+    but the status, on a list's first page only (they cost a read per counted image; later pages
+    carry `null`)."""
     request = bp.current_request
-    params = query(request)
-    job_id = params.get("job_id")
-    if not job_id:
-        raise ValidationError("is required (listing images across jobs is not available yet)", field="job_id")
-    job = job_repo.get_job(job_id, workspace_of(request))
+    workspace = workspace_of(request)
+    page = image_repo.list_images(workspace, image_query(workspace, query(request)))
+    return {
+        "items": [image_view(image) for image in page.items],
+        "counts": page.counts,
+        "counts_exact": page.counts_exact,
+        "next_cursor": page.next_cursor,
+    }
+
+
+def image_query(workspace: str, params: dict[str, str]) -> image_repo.ImageQuery:
+    """Validated list parameters; dates are days (or times) in the user's zone `tz`, → UTC."""
     status = params.get("status") or None
-    if status is not None and status not in STATUSES:
-        raise ValidationError(f"must be one of {', '.join(sorted(STATUSES))}", field="status")
-    result = ImageModel.by_job.query(
-        job.job_id,
-        filter_condition=(ImageModel.status == status) if status else None,
-        limit=parse_limit(params.get("limit"), default=50, maximum=200),
-        last_evaluated_key=decode_cursor(params.get("cursor")),
+    if status is not None and status not in image_repo.STATUSES:
+        raise ValidationError(f"must be one of {', '.join(sorted(image_repo.STATUSES))}", field="status")
+    sort = params.get("sort") or None
+    if sort is not None and sort not in image_repo.SORTS:
+        raise ValidationError(f"must be one of {', '.join(image_repo.SORTS)}", field="sort")
+    limit = parse_limit(params.get("limit"), default=50, maximum=200)
+    created_from = _date(params, "from", end_of_day=False)
+    created_to = _date(params, "to", end_of_day=True)
+    if created_from and created_to and created_from > created_to:
+        raise ValidationError("must not be before from", field="to")
+    text = (params.get("q") or "").strip() or None
+    if text is not None:
+        search.query_terms(text)  # a 400 naming `q` before any read
+    cursor = params.get("cursor") or None
+    job_id = params.get("job_id") or None
+    if job_id is not None:
+        job_id = job_repo.get_job(job_id, workspace).job_id  # another workspace's job is a 404
+    return image_repo.ImageQuery(
+        status=status,
+        job_id=job_id,
+        text=text,
+        created_from=created_from,
+        created_to=created_to,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+        with_counts=cursor is None,
     )
-    items = [image_view(image) for image in result]
-    return {"items": items, "next_cursor": encode_cursor(result.last_evaluated_key)}
+
+
+def _date(params: dict[str, str], name: str, *, end_of_day: bool) -> Any:
+    try:
+        return date_param(params, name, end_of_day=end_of_day)
+    except OverflowError as err:  # year 1 or 9999 shifted out of range by the time zone
+        raise ValidationError("is out of range", field=name) from err
 
 
 @route(bp, "/api/images/retry", methods=["POST"])

@@ -22,6 +22,7 @@ from chalicelib.processing import make_thumbnail
 from chalicelib.prompts import generation_seed
 from chalicelib.providers.base import GeneratedImage, ImageRequest
 from chalicelib.quality import failure_label
+from chalicelib.repositories.images import save_image
 
 
 def image_id(job_id: str, generation: int, variation: int) -> str:
@@ -162,7 +163,7 @@ def record(
                 "message": message,
             }
             failed += 1
-        item.save()
+        save_image(item)  # posts its search terms (prompt) too
         publish_image(item)
     generations = ctx.config["generations"]
     if failed:

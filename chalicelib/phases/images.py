@@ -12,6 +12,7 @@ from chalicelib import aws
 from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
 from chalicelib.quality import failure_label
+from chalicelib.repositories.images import save_image
 
 APPROVED = "approved"
 QC_FAILED = "qc_failed"
@@ -61,7 +62,7 @@ def run_per_image(
         if changed:
             work(ctx, image)
         image.done = set(image.done or set()) | {done_mark}
-        image.save()
+        save_image(image)  # status index key and search postings follow the changes
         if changed:
             from chalicelib.phases.generate import publish_image
 

@@ -1,5 +1,8 @@
 """Metadata for stock sites: title, description and tags, from an OpenAI model when an OpenAI key
-is set, offline from the prompt otherwise. A failure marks the image "Metadata failed"."""
+is set, offline from the prompt otherwise. A failure marks the image "Metadata failed".
+
+The new text becomes searchable when `run_per_image` saves the image: `save_image` posts the terms
+of the title, description and tags (and drops those no longer there, as a retry rewrites them)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from chalicelib.errors import InvalidStateError, NotFoundError, ValidationError
 from chalicelib.models import ImageModel, JobModel
 from chalicelib.phases.images import APPROVED, QC_FAILED, RETRY_FAILED, RETRY_PENDING
 from chalicelib.plan import build_plan
+from chalicelib.repositories import images as image_repo
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.selection import selected_ids
 from chalicelib.services.jobs import start_execution
@@ -77,10 +78,10 @@ def retry_images(workspace: str, body: dict[str, Any]) -> JobModel:
     source = job_repo.get_job(sorted(sources)[0], workspace)
     job = _retry_job(workspace, source, ids, mode, metadata)
     for image in images:
-        actions: list[Action] = [ImageModel.status.set(RETRY_PENDING)]
+        actions: list[Action] = []
         if custom is not None:
             actions.append(ImageModel.processing_settings.set(custom))
-        image.update(actions=actions)
+        image_repo.set_status(image, RETRY_PENDING, *actions)
     return start_execution(job)
 
 
@@ -117,18 +118,14 @@ def approve_image(workspace: str, image_id: str) -> ImageModel:
         raise InvalidStateError(
             f"image {image_id} has no picture to approve (its generation failed)", "image_id"
         )
-    image.update(
-        actions=[
-            ImageModel.status.set(APPROVED),
-            ImageModel.qc_reason.set("Manually approved by user"),
-            ImageModel.failure.remove(),
-        ]
+    image_repo.set_status(
+        image, APPROVED, ImageModel.qc_reason.set("Manually approved by user"), ImageModel.failure.remove()
     )
     return image
 
 
 def delete_images(workspace: str, body: dict[str, Any]) -> int:
-    """Delete images and every object stored for them."""
+    """Delete images, their search postings and every object stored for them."""
     images = load_images(workspace, _ids(body))
     for image in images:
         keys = {image.original_key, image.current_key, image.thumbnail_key} - {None}
@@ -136,5 +133,5 @@ def delete_images(workspace: str, body: dict[str, Any]) -> int:
             aws.s3().delete_objects(
                 Bucket=get_settings().bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True}
             )
-        image.delete()
+    image_repo.delete_images(images)
     return len(images)

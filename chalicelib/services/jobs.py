@@ -249,13 +249,14 @@ def _keep_stored_file(
 def delete_job(workspace: str, job_id: str) -> None:
     """The job, its images, log and objects. A job still running must be stopped first."""
     from chalicelib.models import CheckpointModel, ImageModel, LogLineModel
+    from chalicelib.repositories import images as image_repo
 
     job = job_repo.get_job(job_id, workspace)
     if not JobStatus(job.status).is_final:
         raise ConflictError(f"job {job_id} is {job.status}; stop it before deleting it", field="job_id")
     aws.delete_prefix(f"jobs/{job_id}/")
+    image_repo.delete_images(ImageModel.by_job.query(job_id))  # with their search entries
     for model, items in (
-        (ImageModel, ImageModel.by_job.query(job_id)),
         (LogLineModel, LogLineModel.query(job_id)),
         (CheckpointModel, CheckpointModel.query(job_id)),
     ):
