@@ -23,6 +23,7 @@ from tests.functional.helpers import wait_status
 from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
 from tests.functional.test_provider_failures import PROMPT_REPLY, QC_PASS, providers  # noqa: F401
 
+
 @pytest.fixture
 def as_workspace(workspace, monkeypatch):
     """HTTP calls act for the test's own workspace (so its keys never touch other tests)."""
