@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import exports, health, images, jobs, settings, stats, templates, websocket
+from chalicelib.api import exports, health, images, jobs, openapi, settings, stats, templates, websocket
 
 app = Chalice(app_name="imgfactory")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -17,6 +17,7 @@ app.register_blueprint(settings.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(templates.bp)
 app.register_blueprint(exports.bp)
+app.register_blueprint(openapi.bp)
 
 
 # --- WebSocket API (live logs, progress, status, images) -------------------------------------

@@ -61,7 +61,7 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
 
 
 def load_config(workspace: str, config_id: Any) -> ConfigModel:
-    if not isinstance(config_id, str):
+    if not isinstance(config_id, str) or not config_id or len(config_id) > 100:
         raise ValidationError("must be a configuration id", field="config_id")
     try:
         stored = ConfigModel.get(config_id)

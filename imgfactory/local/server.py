@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
-PUBLIC_API_PATHS = {"/api/health"}
+PUBLIC_API_PATHS = {"/api/health", "/api/openapi.json"}
 
 
 def _gateway() -> Any:

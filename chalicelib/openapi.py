@@ -1,0 +1,968 @@
+"""The OpenAPI 3.0.3 description of the HTTP API, built from the app itself (SPEC §6).
+
+The operations come from Chalice's route table, so a route cannot be served without appearing
+here; what each one means (summary, parameters, bodies, answers) comes from `OPERATIONS`, a table
+keyed by (method, path). A route missing from the table is still listed (flagged as undocumented)
+and makes the contract test fail, as does a table entry for a route that no longer exists.
+
+The `config` object's schema is generated from `jobconfig.SCHEMA`, the validator every entry point
+uses, so the documented keys, ranges and choices are the ones the API enforces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from chalicelib import jobconfig
+from chalicelib.exports import destinations as export_destinations
+from chalicelib.exports import service as export_service
+from chalicelib.idempotency import MAX_KEY_LENGTH
+from chalicelib.repositories import images as image_repo
+from chalicelib.search import MAX_QUERY
+from chalicelib.secrets import KEY_NAMES
+from chalicelib.statuses import JobStatus
+
+OPENAPI_VERSION = "3.0.3"
+TITLE = "Image Factory API"
+UNDOCUMENTED = "Undocumented route"
+
+#: The error answers (`components/responses`), all `{"error": {"code", "message", "field"?}}`.
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input, or an action the object's current state does not allow",
+    401: "Missing or wrong bearer token",
+    404: "No such job, image or export in the caller's workspace",
+    409: "The object's state does not allow this now",
+    500: "An export could not be written (`export_failed`); its record says why. Try again",
+    501: "Documented but not available yet",
+}
+_ERROR_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    404: "NotFound",
+    409: "Conflict",
+    500: "ExportFailed",
+    501: "NotImplemented",
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# --- jobconfig.SCHEMA -> JSON Schema (OpenAPI 3.0 dialect) --------------------------------------
+
+
+def _case_insensitive(suffix: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in suffix)
+
+
+def spec_schema(spec: jobconfig.Spec) -> dict[str, Any]:
+    """The JSON Schema of one jobconfig field. A new Spec kind must be added here (TypeError)."""
+    schema: dict[str, Any]
+    if isinstance(spec, jobconfig.Obj):
+        schema = {
+            "type": "object",
+            "properties": {key: spec_schema(sub) for key, sub in spec.fields.items()},
+            "additionalProperties": False,
+        }
+        if spec.required:
+            schema["required"] = list(spec.required)
+    elif isinstance(spec, jobconfig.Items):
+        schema = {"type": "array", "items": spec_schema(spec.item), "maxItems": spec.max_items}
+        if spec.min_items:
+            schema["minItems"] = spec.min_items
+        if spec.unique:
+            schema["uniqueItems"] = True
+    elif isinstance(spec, jobconfig.Bool):
+        schema = {"type": "boolean"}
+    elif isinstance(spec, jobconfig.Int):
+        schema = {"type": "integer"}
+        if spec.lo is not None and spec.hi is not None:
+            schema.update(minimum=spec.lo, maximum=spec.hi)
+    elif isinstance(spec, jobconfig.Num):
+        schema = {"type": "number"}
+        if spec.lo is not None and spec.hi is not None:
+            schema.update(minimum=spec.lo, maximum=spec.hi)
+    elif isinstance(spec, jobconfig.Enum):
+        schema = {"type": "string", "enum": list(spec.choices)}
+    elif isinstance(spec, jobconfig.Dimension):
+        schema = {"type": "string", "pattern": r"^\s*\d{1,5}\s*[xX×]\s*\d{1,5}\s*$"}
+    elif isinstance(spec, jobconfig.Text):
+        schema = {"type": "string"}
+        if spec.max_len is not None:
+            schema["maxLength"] = spec.max_len
+        if spec.min_len:
+            schema["minLength"] = spec.min_len
+            if spec.strip:
+                schema["pattern"] = r"\S"
+        if spec.suffixes:
+            schema["pattern"] = "(" + "|".join(_case_insensitive(s) for s in spec.suffixes) + ")$"
+    else:
+        raise TypeError(f"no JSON Schema for jobconfig.{type(spec).__name__}: add it to spec_schema")
+    if not isinstance(spec, jobconfig.Obj):
+        schema["description"] = spec.expect[0].upper() + spec.expect[1:] + "."
+    if spec.nullable:
+        schema["nullable"] = True
+        if "enum" in schema:
+            schema["enum"].append(None)
+    default = spec.make_default()
+    if default is not None and not isinstance(spec, jobconfig.Obj):
+        schema["default"] = default
+    elif default is None and spec.nullable:
+        schema["default"] = None
+    return schema
+
+
+def config_schema() -> dict[str, Any]:
+    """The `config` object of a job (read from `jobconfig.SCHEMA` at call time)."""
+    schema = spec_schema(jobconfig.SCHEMA)
+    upload = schema["properties"].get("keywords_file")
+    if upload is not None:  # an empty file is refused (it has no keywords): show one that is not
+        example = {"name": "keywords.txt", "content": "red fox\nblue lake\n"}
+        upload["example"] = example
+        for key, value in example.items():
+            if key in upload["properties"]:
+                upload["properties"][key]["example"] = value
+    schema["description"] = (
+        "A job configuration (SPEC §2). Unknown keys are rejected with a 400 naming the key, and "
+        f"generations × variations must be at most {jobconfig.MAX_IMAGES}. Keys left out take the "
+        "workspace's default configuration, then the built-in defaults. API keys are not part of it: "
+        "store them with PUT /api/settings."
+    )
+    return schema
+
+
+# --- Response and body schemas ---------------------------------------------------------------
+
+
+def _obj(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_NUM = {"type": "number"}
+_BOOL = {"type": "boolean"}
+_TIME = {"type": "string", "format": "date-time"}
+_IDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+
+
+def component_schemas() -> dict[str, Any]:
+    error_body = _obj(
+        {
+            "code": _STR,
+            "message": _STR,
+            "field": {**_STR, "description": "The offending field (dotted path)"},
+        },
+        ["code", "message"],
+    )
+    job_summary = _obj(
+        {
+            "id": _STR,
+            "label": _STR,
+            "status": {"type": "string", "enum": [s.value for s in JobStatus]},
+            "status_label": _STR,
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "step": _nullable(_STR),
+            "queue_position": _nullable({**_INT, "description": "Place in the workspace's queue"}),
+            "images_planned": _INT,
+            "images_ok": _INT,
+            "images_failed": _INT,
+            "parent_id": _nullable(_STR),
+            "config_id": _nullable(_STR),
+            "error": _nullable(_STR),
+            "control": _nullable({**_STR, "description": "A pending stop, force or pause request"}),
+            "attempt": _INT,
+            "kind": {"type": "string", "enum": ["generation", "retry"]},
+            "created_at": _nullable(_TIME),
+            "started_at": _nullable(_TIME),
+            "finished_at": _nullable(_TIME),
+            "duration_s": _nullable(_NUM),
+        },
+        ["id", "label", "status", "progress", "images_planned", "created_at"],
+    )
+    phase = _obj(
+        {
+            "name": {"type": "string", "enum": list(jobconfig.PHASES)},
+            "weight": _INT,
+            "units": _INT,
+            "batches": _INT,
+            "generations_per_batch": _INT,
+            "state": {"type": "string", "enum": ["done", "running", "pending"]},
+        },
+        ["name", "state"],
+    )
+    job_detail = {
+        "allOf": [
+            _ref("JobSummary"),
+            _obj(
+                {
+                    "snapshot": _nullable({"type": "object", "description": "The as-run configuration"}),
+                    "config": _nullable(
+                        {"type": "object", "description": "The current configuration (what reruns use)"}
+                    ),
+                    "phases": {"type": "array", "items": phase},
+                    "execution_arn": _nullable(_STR),
+                    "statistics": _obj(
+                        {"total": _INT, "successful": _INT, "failed": _INT, "success_rate": _NUM}
+                    ),
+                },
+                ["phases", "statistics"],
+            ),
+        ]
+    }
+    image = _obj(
+        {
+            "id": _STR,
+            "job_id": _STR,
+            "status": {"type": "string", "enum": list(image_repo.STATUSES)},
+            "generation": _INT,
+            "variation": _INT,
+            "keyword": _nullable(_STR),
+            "prompt": _nullable(_STR),
+            "provider": _nullable(_STR),
+            "seed": _INT,
+            "width": _nullable(_INT),
+            "height": _nullable(_INT),
+            "title": _nullable(_STR),
+            "description": _nullable(_STR),
+            "tags": {"type": "array", "items": _STR},
+            "qc_reason": _nullable(_STR),
+            "failure": _nullable(_obj({"stage": _STR, "category": _STR, "message": _STR})),
+            "processing_settings": _nullable({"type": "object"}),
+            "url": _nullable(_STR),
+            "original_url": _nullable(_STR),
+            "thumbnail_url": _nullable(_STR),
+            "created_at": _nullable(_TIME),
+        },
+        ["id", "job_id", "status", "keyword", "prompt", "title", "description", "tags", "url", "failure"],
+    )
+    template = _obj(
+        {
+            "id": _STR,
+            "name": _STR,
+            "description": _STR,
+            "phases": {"type": "array", "items": _STR},
+            "predefined": _BOOL,
+            "needs_images": {**_BOOL, "description": "The plan works on an existing job's images"},
+            "created_at": _nullable(_TIME),
+        },
+        ["id", "name", "phases", "predefined", "needs_images"],
+    )
+    finding = _obj({"code": _STR, "message": _STR, "index": _nullable(_INT)}, ["code", "message"])
+    settings = _obj(
+        {
+            "default_config": _ref("JobConfig"),
+            "api_keys": _obj(
+                {name: _nullable({**_STR, "description": "Masked: ••••1234"}) for name in KEY_NAMES}
+            ),
+            "export_folders": {"type": "object", "additionalProperties": _STR},
+        },
+        ["default_config", "api_keys"],
+    )
+    return {
+        "Error": _obj({"error": error_body}, ["error"]),
+        "JobConfig": config_schema(),
+        "JobSummary": job_summary,
+        "JobDetail": job_detail,
+        "Image": image,
+        "LogLine": _obj(
+            {
+                "seq": _INT,
+                "time": _TIME,
+                "level": {"type": "string", "enum": ["standard", "debug"]},
+                "step": _nullable(_STR),
+                "message": _STR,
+            },
+            ["seq", "time", "level", "message"],
+        ),
+        "Template": template,
+        "JobEnvelope": _obj({"job": _ref("JobSummary")}, ["job"]),
+        "JobDetailEnvelope": _obj({"job": _ref("JobDetail")}, ["job"]),
+        "JobList": _obj(
+            {"items": {"type": "array", "items": _ref("JobSummary")}, "next_cursor": _nullable(_STR)},
+            ["items", "next_cursor"],
+        ),
+        "JobsEnvelope": _obj({"jobs": {"type": "array", "items": _ref("JobSummary")}}, ["jobs"]),
+        "BulkDeleteResult": _obj(
+            {
+                "deleted": {"type": "array", "items": _STR},
+                "refused": {
+                    "type": "array",
+                    "items": _obj({"id": _STR, "error": error_body}, ["id", "error"]),
+                },
+            },
+            ["deleted", "refused"],
+        ),
+        "LogPage": _obj(
+            {
+                "lines": {"type": "array", "items": _ref("LogLine")},
+                "next": {**_INT, "description": "Pass as `since` to read the lines after these"},
+            },
+            ["lines", "next"],
+        ),
+        "ImageList": _obj(
+            {
+                "items": {"type": "array", "items": _ref("Image")},
+                "counts": _nullable(
+                    {
+                        "type": "object",
+                        "additionalProperties": _INT,
+                        "description": "Images per status for the same filters but the status (first page "
+                        "only; null on later pages)",
+                    }
+                ),
+                "counts_exact": {
+                    **_BOOL,
+                    "description": "False when a text search matched more than it counted",
+                },
+                "next_cursor": _nullable(_STR),
+            },
+            ["items", "counts", "next_cursor"],
+        ),
+        "Export": _obj(
+            {
+                "id": _STR,
+                "kind": {
+                    "type": "string",
+                    "enum": [export_service.KIND_JOB, export_service.KIND_JOBS, export_service.KIND_IMAGES],
+                },
+                "status": {"type": "string", "enum": ["building", "ready", "failed"]},
+                "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                "step": _nullable(_STR),
+                "key": _nullable({**_STR, "description": "The S3 key of the file"}),
+                "url": _nullable({**_STR, "description": "A one-hour download link, once ready"}),
+                "error": _nullable(_STR),
+                "created_at": _nullable(_TIME),
+            },
+            ["id", "status", "key", "url"],
+        ),
+        "ExportEnvelope": _obj({"export": _ref("Export")}, ["export"]),
+        "ImageEnvelope": _obj({"image": _ref("Image")}, ["image"]),
+        "ImagesDeleted": _obj(
+            {"deleted": {**_INT, "description": "How many images were deleted"}}, ["deleted"]
+        ),
+        "Settings": settings,
+        "SettingsEnvelope": _obj({"settings": _ref("Settings")}, ["settings"]),
+        "Stats": _obj(
+            {
+                "total": _INT,
+                "completed": _INT,
+                "failed": _INT,
+                "cancelled": _INT,
+                "running": {**_INT, "description": "Jobs not finished yet"},
+                "success_rate": _nullable({**_NUM, "description": "Completed / finished, 0–1"}),
+                "average_duration_s": _nullable(_NUM),
+                "total_images": _INT,
+            },
+            ["total", "completed", "failed", "success_rate", "average_duration_s", "total_images"],
+        ),
+        "TemplateList": _obj({"items": {"type": "array", "items": _ref("Template")}}, ["items"]),
+        "TemplateEnvelope": _obj({"template": _ref("Template")}, ["template"]),
+        "PlanReport": _obj(
+            {
+                "valid": _BOOL,
+                "errors": {"type": "array", "items": finding},
+                "warnings": {"type": "array", "items": finding},
+            },
+            ["valid", "errors", "warnings"],
+        ),
+        "Health": _obj(
+            {
+                "status": {"type": "string", "enum": ["ok"]},
+                "websocket_url": _nullable(_STR),
+                "aws_endpoint": _nullable({**_STR, "description": "Local stack only"}),
+                "job_state_machine_arn": _nullable({**_STR, "description": "Local stack only"}),
+            },
+            ["status", "websocket_url"],
+        ),
+    }
+
+
+def _request_bodies() -> dict[str, dict[str, Any]]:
+    """Request body schemas by name (inline in the operations that take them)."""
+    label = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
+    scheduled = {**_TIME, "nullable": True, "enum": [None], "description": "Not available yet: null only"}
+    processing = spec_schema(jobconfig.SCHEMA.fields["processing"])
+    destination = _obj(
+        {name: _destination_param(name) for name in sorted(export_destinations.KEYS)},
+        additionalProperties=False,
+        description="Where the file goes: the default place, or a custom folder and file name",
+    )
+    return {
+        "start_job": {
+            "oneOf": [
+                _obj(
+                    {"label": label, "config": _ref("JobConfig"), "scheduled_at": scheduled},
+                    ["config"],
+                    additionalProperties=False,
+                ),
+                _obj(
+                    {
+                        "label": label,
+                        "config_id": {**_STR, "description": "A stored configuration of the workspace"},
+                        "scheduled_at": scheduled,
+                    },
+                    ["config_id"],
+                    additionalProperties=False,
+                ),
+            ]
+        },
+        "edit_job": _obj(
+            {
+                "label": label,
+                "config": {
+                    "allOf": [_ref("JobConfig")],
+                    "description": "Changes over the current configuration, merged one level deep",
+                },
+            },
+            additionalProperties=False,
+            minProperties=1,
+        ),
+        "job_ids": _obj({"ids": {**_IDS, "maxItems": 100}}, ["ids"]),
+        "export_jobs": _obj(
+            {"ids": {**_IDS, "maxItems": export_service.MAX_JOBS}, "destination": destination},
+            ["ids"],
+            additionalProperties=False,
+        ),
+        "export_images": _obj(
+            {"ids": {**_IDS, "maxItems": export_service.MAX_IMAGES}, "destination": destination},
+            ["ids"],
+            additionalProperties=False,
+        ),
+        "export_job": _obj({"destination": destination}, additionalProperties=False),
+        "image_ids": _obj({"ids": {**_IDS, "maxItems": 1000}}, ["ids"]),
+        "retry_images": _obj(
+            {
+                "ids": {**_IDS, "maxItems": 1000, "description": "Failed images (qc_failed or retry_failed)"},
+                "mode": {"type": "string", "enum": ["original", "custom"], "default": "original"},
+                "processing": {**processing, "description": "Custom processing settings (custom mode only)"},
+                "metadata": {**_BOOL, "default": False, "description": "Write metadata again"},
+            },
+            ["ids"],
+            additionalProperties=False,
+        ),
+        "put_settings": _obj(
+            {
+                "default_config": _nullable(
+                    {"allOf": [_ref("JobConfig")], "description": "Replaces the stored one; null resets it"}
+                ),
+                "api_keys": _obj(
+                    {
+                        name: _nullable({**_STR, "maxLength": 4096, "description": "null or empty clears it"})
+                        for name in KEY_NAMES
+                    },
+                    additionalProperties=False,
+                    description="Write-only: only the keys named change; stored in Secrets Manager",
+                ),
+            },
+            additionalProperties=False,
+        ),
+        "save_template": _obj(
+            {
+                "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+                "phases": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(jobconfig.PHASES)},
+                    "minItems": 1,
+                    "maxItems": 100,
+                },
+            },
+            ["name", "phases"],
+            additionalProperties=False,
+        ),
+        "validate_plan": _obj(
+            {
+                "phases": {
+                    "type": "array",
+                    "items": _STR,
+                    "maxItems": 100,
+                    "description": f"Phase names in order: {', '.join(jobconfig.PHASES)}",
+                }
+            },
+            ["phases"],
+            additionalProperties=False,
+        ),
+    }
+
+
+def _destination_param(name: str) -> dict[str, Any]:
+    """One key of an export destination (also a query parameter of GET /api/jobs/{job_id}/export)."""
+    schemas: dict[str, dict[str, Any]] = {
+        "kind": {"type": "string", "enum": list(export_destinations.KINDS), "default": "default"},
+        "folder": {**_STR, "maxLength": export_destinations.MAX_FOLDER, "description": "Custom only"},
+        "filename": {**_STR, "maxLength": export_destinations.MAX_FILENAME, "description": "Custom only"},
+        "on_duplicate": {"type": "string", "enum": list(export_destinations.POLICIES), "default": "append"},
+    }
+    return schemas[name]
+
+
+# --- The table: what each route means --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    schema: dict[str, Any]
+    description: str
+    required: bool = False
+    location: str = "query"  # or "header"
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    description: str = ""
+    status: int = 200
+    response: str | None = None  # a component schema name; None = no body (e.g. 204)
+    response_description: str = "OK"
+    body: str | None = None  # a key of _request_bodies()
+    query: tuple[Param, ...] = ()
+    errors: tuple[int, ...] = (400,)
+    public: bool = False
+
+
+_DATE = {"type": "string", "example": "2025-03-04"}
+_CURSOR = Param("cursor", _STR, "The `next_cursor` of the previous page")
+_TZ = Param("tz", {**_STR, "example": "Europe/Paris"}, "IANA time zone for `from`/`to` (UTC by default)")
+_FROM = Param("from", _DATE, "Created on or after: a date (YYYY-MM-DD, a whole day) or an ISO 8601 time")
+_TO = Param("to", _DATE, "Created on or before: a date (YYYY-MM-DD, inclusive) or an ISO 8601 time")
+_JOB_CONTROL = (400, 404)
+_EXPORT_ERRORS = (400, 404, 409, 500)
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/api/health"): Operation(
+        "Health and endpoints",
+        "meta",
+        "No auth. Tells a client where the WebSocket is (and, on the local stack, the AWS endpoint).",
+        response="Health",
+        errors=(),
+        public=True,
+    ),
+    ("GET", "/api/openapi.json"): Operation(
+        "This OpenAPI document", "meta", "No auth.", response="OpenApiDocument", errors=(), public=True
+    ),
+    ("POST", "/api/jobs"): Operation(
+        "Start a job",
+        "jobs",
+        "Starts a job from a configuration (`config`) or a stored one (`config_id`). Everything is "
+        "checked first: a bad request starts nothing.",
+        status=202,
+        response="JobEnvelope",
+        response_description="Accepted: the job is queued",
+        body="start_job",
+        query=(
+            Param(
+                "Idempotency-Key",
+                {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+                "Retries with the same key and body answer the first job instead of starting another; "
+                "the same key with another body is a 400, and while the first is still handled a 409",
+                location="header",
+            ),
+        ),
+        errors=(400, 409),
+    ),
+    ("GET", "/api/jobs"): Operation(
+        "List jobs",
+        "jobs",
+        "The caller's jobs, a page at a time.",
+        response="JobList",
+        query=(
+            Param(
+                "status", {"type": "string", "enum": [s.value for s in JobStatus]}, "Only jobs in this status"
+            ),
+            Param("q", {"type": "string", "maxLength": 200}, "Label or id contains this text"),
+            _FROM,
+            _TO,
+            _TZ,
+            Param(
+                "sort", {"type": "string", "enum": ["newest", "oldest", "name"], "default": "newest"}, "Order"
+            ),
+            Param("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}, "Page size"),
+            _CURSOR,
+        ),
+    ),
+    ("POST", "/api/jobs/bulk/rerun"): Operation(
+        "Rerun several jobs",
+        "jobs",
+        "Each job is rerun from its current configuration, in the order given (all found, or a 404).",
+        status=202,
+        response="JobsEnvelope",
+        response_description="Accepted: the new jobs are queued",
+        body="job_ids",
+        errors=(400, 404),
+    ),
+    ("POST", "/api/jobs/bulk/delete"): Operation(
+        "Delete several jobs",
+        "jobs",
+        "Deletes what can be deleted and reports the rest (still running, or unknown) with the reason.",
+        response="BulkDeleteResult",
+        body="job_ids",
+    ),
+    ("PATCH", "/api/jobs/{job_id}"): Operation(
+        "Rename a job or edit its settings",
+        "jobs",
+        "Edits the current configuration (what reruns use), never the snapshot of how the job ran.",
+        response="JobEnvelope",
+        body="edit_job",
+        errors=(400, 404),
+    ),
+    ("DELETE", "/api/jobs/{job_id}"): Operation(
+        "Delete a job",
+        "jobs",
+        "The job, its images, log and objects. A job still running must be stopped first (409).",
+        status=204,
+        response_description="Deleted",
+        errors=(404, 409),
+    ),
+    ("GET", "/api/jobs/{job_id}"): Operation(
+        "Read a job",
+        "jobs",
+        "The job with its snapshot, current settings, phases (timeline) and statistics.",
+        response="JobDetailEnvelope",
+        errors=(404,),
+    ),
+    ("POST", "/api/jobs/{job_id}/stop"): Operation(
+        "Stop a job gracefully",
+        "jobs",
+        "The current image finishes, then the job ends `cancelled`. 400 if already finished.",
+        response="JobEnvelope",
+        errors=_JOB_CONTROL,
+    ),
+    ("POST", "/api/jobs/{job_id}/cancel"): Operation(
+        "Cancel a job",
+        "jobs",
+        "Same as stop. 400 if already finished.",
+        response="JobEnvelope",
+        errors=_JOB_CONTROL,
+    ),
+    ("POST", "/api/jobs/{job_id}/force-stop"): Operation(
+        "Force-stop a job",
+        "jobs",
+        "Stops the execution now; the job is cancelled and its slot freed at once.",
+        response="JobEnvelope",
+        errors=_JOB_CONTROL,
+    ),
+    ("POST", "/api/jobs/{job_id}/pause"): Operation(
+        "Pause a running job",
+        "jobs",
+        "The job holds at its next checkpoint.",
+        response="JobEnvelope",
+        errors=_JOB_CONTROL,
+    ),
+    ("POST", "/api/jobs/{job_id}/resume"): Operation(
+        "Resume a job",
+        "jobs",
+        "A paused job carries on; a failed or cancelled one runs again from its checkpoint.",
+        status=202,
+        response="JobEnvelope",
+        response_description="Accepted",
+        errors=_JOB_CONTROL,
+    ),
+    ("POST", "/api/jobs/{job_id}/rerun"): Operation(
+        "Rerun a job",
+        "jobs",
+        "A new job from the job's current configuration, labelled `<label> (Rerun xxxxxx)`.",
+        status=202,
+        response="JobEnvelope",
+        response_description="Accepted: the new job is queued",
+        errors=_JOB_CONTROL,
+    ),
+    ("GET", "/api/jobs/{job_id}/logs"): Operation(
+        "Read a job's log",
+        "jobs",
+        "Log lines in order, paginated by sequence number (`since`), or the last `tail` lines.",
+        response="LogPage",
+        query=(
+            Param("tail", {"type": "integer", "minimum": 1, "maximum": 1000}, "Only the last N lines"),
+            Param("since", {"type": "integer", "minimum": 0, "maximum": 2**53}, "Lines after this sequence"),
+            Param(
+                "level",
+                {"type": "string", "enum": ["standard", "debug"], "default": "debug"},
+                "`standard`: user-friendly lines only; `debug`: all of them",
+            ),
+            Param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}, "Page size"),
+        ),
+        errors=(400, 404),
+    ),
+    ("GET", "/api/images"): Operation(
+        "List images",
+        "images",
+        "The gallery (the whole workspace) or one job's images, with counts per status on the first page.",
+        response="ImageList",
+        query=(
+            Param("job_id", _STR, "Only this job's images"),
+            Param(
+                "status",
+                {"type": "string", "enum": list(image_repo.STATUSES)},
+                "Only images in this QC status",
+            ),
+            Param(
+                "q",
+                {"type": "string", "maxLength": MAX_QUERY},
+                'Words (all of them) or "quoted phrases" in the keyword, prompt, title, description or tags',
+            ),
+            _FROM,
+            _TO,
+            _TZ,
+            Param("sort", {"type": "string", "enum": list(image_repo.SORTS)}, "Order (newest by default)"),
+            Param("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Page size"),
+            _CURSOR,
+        ),
+        errors=(400, 404),
+    ),
+    ("POST", "/api/images/retry"): Operation(
+        "Retry failed images",
+        "images",
+        "Post-processes the images again (original or custom settings) as a job of its own.",
+        status=202,
+        response="JobEnvelope",
+        response_description="Accepted: the retry job is queued",
+        body="retry_images",
+        errors=(400, 404),
+    ),
+    ("POST", "/api/images/{image_id}/approve"): Operation(
+        "Approve an image by hand",
+        "images",
+        "Overrides a failed verdict: the image joins the approved output as it is.",
+        response="ImageEnvelope",
+        errors=(400, 404),
+    ),
+    ("POST", "/api/images/bulk/delete"): Operation(
+        "Delete images",
+        "images",
+        "Deletes the images and every object stored for them (all found, or a 404).",
+        response="ImagesDeleted",
+        body="image_ids",
+        errors=(400, 404),
+    ),
+    ("POST", "/api/jobs/bulk/export"): Operation(
+        "Export jobs as a ZIP",
+        "exports",
+        "One `.xlsx` per job and `summary.txt`; unknown or failing jobs are listed as skipped.",
+        status=201,
+        response="ExportEnvelope",
+        response_description="Created: the export is ready (or failed)",
+        body="export_jobs",
+        errors=_EXPORT_ERRORS,
+    ),
+    ("GET", "/api/jobs/{job_id}/export"): Operation(
+        "Export a job's spreadsheet",
+        "exports",
+        "The job's `.xlsx` (summary, as-run settings, every image's metadata). A destination other "
+        "than the default comes as query parameters.",
+        response="ExportEnvelope",
+        query=tuple(
+            Param(name, _destination_param(name), "Destination (as in the POST form's body)")
+            for name in sorted(export_destinations.KEYS)
+        ),
+        errors=_EXPORT_ERRORS,
+    ),
+    ("POST", "/api/jobs/{job_id}/export"): Operation(
+        "Export a job's spreadsheet to a destination",
+        "exports",
+        "The same as the GET form, with the destination in the body.",
+        status=201,
+        response="ExportEnvelope",
+        response_description="Created: the export is ready (or failed)",
+        body="export_job",
+        errors=_EXPORT_ERRORS,
+    ),
+    ("POST", "/api/images/export"): Operation(
+        "Export images as a ZIP",
+        "exports",
+        "`images/<file>` for each image with a file, and `metadata.xlsx` listing them.",
+        status=201,
+        response="ExportEnvelope",
+        response_description="Created: the export is ready (or failed)",
+        body="export_images",
+        errors=_EXPORT_ERRORS,
+    ),
+    ("GET", "/api/exports/{export_id}"): Operation(
+        "Follow an export",
+        "exports",
+        "Its status and, once ready, the download link.",
+        response="ExportEnvelope",
+        errors=(404,),
+    ),
+    ("GET", "/api/settings"): Operation(
+        "Read the workspace settings",
+        "settings",
+        "The default configuration for new jobs, API keys (masked) and export folders.",
+        response="SettingsEnvelope",
+        errors=(),
+    ),
+    ("PUT", "/api/settings"): Operation(
+        "Change the workspace settings",
+        "settings",
+        "Everything is checked before anything is written. API keys are write-only.",
+        response="SettingsEnvelope",
+        body="put_settings",
+    ),
+    ("GET", "/api/stats"): Operation(
+        "Job statistics",
+        "stats",
+        "Totals, success rate, average duration and images of the caller's jobs, optionally for jobs "
+        "created between two dates (UTC when the time has no offset).",
+        response="Stats",
+        query=(
+            Param("from", _DATE, "Created on or after: an ISO date or date-time"),
+            Param("to", _DATE, "Created on or before: an ISO date (the whole day) or date-time"),
+        ),
+    ),
+    ("GET", "/api/templates"): Operation(
+        "List plan templates",
+        "templates",
+        "Predefined templates first, then the workspace's own.",
+        response="TemplateList",
+        errors=(),
+    ),
+    ("POST", "/api/templates"): Operation(
+        "Save a plan template",
+        "templates",
+        "A named, valid plan (ordered phase names).",
+        status=201,
+        response="TemplateEnvelope",
+        response_description="Created",
+        body="save_template",
+    ),
+    ("POST", "/api/plans/validate"): Operation(
+        "Validate a plan",
+        "templates",
+        "Errors make a plan unusable; warnings flag orders that run but waste work. A bad plan is a "
+        "report, not a 400.",
+        response="PlanReport",
+        body="validate_plan",
+    ),
+}
+
+TAGS = [
+    {"name": "jobs", "description": "Start, list, read and control jobs"},
+    {"name": "images", "description": "A job's images: review, retry, approve, delete"},
+    {"name": "settings", "description": "The workspace's default configuration and API keys"},
+    {"name": "stats", "description": "Job statistics"},
+    {"name": "exports", "description": "Spreadsheets and ZIPs, with a download link"},
+    {"name": "templates", "description": "Job builder: plan templates and validation"},
+    {"name": "meta", "description": "Health and this document"},
+]
+
+
+# --- The document ----------------------------------------------------------------------------
+
+
+def app_routes(app: Any) -> set[tuple[str, str]]:
+    """(method, path) of every route of a Chalice app."""
+    return {(method, path) for path, methods in app.routes.items() for method in methods}
+
+
+def undocumented_routes(app: Any) -> set[tuple[str, str]]:
+    return app_routes(app) - set(OPERATIONS)
+
+
+def stale_operations(app: Any) -> set[tuple[str, str]]:
+    """Table entries for routes the app does not have (any more)."""
+    return set(OPERATIONS) - app_routes(app)
+
+
+def _error_response(status: int) -> dict[str, Any]:
+    return {"$ref": f"#/components/responses/{_ERROR_NAMES[status]}"}
+
+
+def _operation(method: str, path: str, entry: Any, body_schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    op = OPERATIONS.get((method, path)) or Operation(
+        UNDOCUMENTED, "undocumented", "This route has no entry in chalicelib.openapi.OPERATIONS yet."
+    )
+    doc: dict[str, Any] = {
+        "operationId": entry.view_name,
+        "summary": op.summary,
+        "tags": [op.tag],
+    }
+    if op.description:
+        doc["description"] = op.description
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for name in entry.view_args
+    ]
+    for param in op.query:
+        query: dict[str, Any] = {"name": param.name, "in": param.location, "schema": param.schema}
+        if param.description:
+            query["description"] = param.description
+        if param.required:
+            query["required"] = True
+        parameters.append(query)
+    if parameters:
+        doc["parameters"] = parameters
+    if op.body is not None:
+        doc["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body_schemas[op.body]}},
+        }
+    success: dict[str, Any] = {"description": op.response_description}
+    if op.response is not None:
+        success["content"] = {"application/json": {"schema": _ref(op.response)}}
+    responses: dict[str, Any] = {str(op.status): success}
+    errors = set(op.errors) | (set() if op.public else {401})
+    for status in sorted(errors):
+        responses[str(status)] = _error_response(status)
+    doc["responses"] = responses
+    doc["security"] = [] if op.public else [{"bearerAuth": []}]
+    return doc
+
+
+def build_document(app: Any) -> dict[str, Any]:
+    """The OpenAPI document of every route of `app` (a Chalice app with its blueprints registered)."""
+    body_schemas = _request_bodies()
+    paths: dict[str, dict[str, Any]] = {}
+    for path in sorted(app.routes):
+        for method, entry in sorted(app.routes[path].items()):
+            paths.setdefault(path, {})[method.lower()] = _operation(method, path, entry, body_schemas)
+    schemas = component_schemas()
+    schemas["OpenApiDocument"] = {"type": "object", "description": "An OpenAPI 3.0 document"}
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": TITLE,
+            "version": _version(),
+            "description": (
+                "Batch image generation jobs. All JSON; errors are "
+                '`{"error": {"code", "message", "field"?}}`. Every route but health and this '
+                "document needs `Authorization: Bearer <token>`. Live logs and progress come over the "
+                "WebSocket named by `/api/health`."
+            ),
+        },
+        "tags": TAGS,
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "responses": {
+                name: {
+                    "description": ERROR_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": _ref("Error")}},
+                }
+                for status, name in _ERROR_NAMES.items()
+            },
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+
+@cache
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("imgfactory")
+    except PackageNotFoundError:  # deployed: the Lambda bundle is not an installed package
+        return "0.0.0"
