@@ -49,6 +49,7 @@ def default_phase_names(config: dict[str, Any]) -> list[str]:
 
 
 def phase_names_for(config: dict[str, Any]) -> list[str]:
+    jobconfig.refuse_unbuilt(config)
     names = config.get("plan") or default_phase_names(config)
     available = available_phases()
     for index, name in enumerate(names):

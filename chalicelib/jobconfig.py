@@ -376,3 +376,11 @@ def parse_dimensions(values: list[str] | str) -> list[tuple[int, int]]:
     spec = Dimension()
     sizes = [spec.parse(v, f"parameters.dimensions[{i}]") for i, v in enumerate(values)]
     return sizes or [spec.parse(DEFAULT_DIMENSION, "parameters.dimensions")]
+
+
+def refuse_unbuilt(config: dict) -> None:
+    """Settings the spec defines but this build cannot honour yet are refused, not ignored."""
+    if config["parameters"]["format"] == "svg":
+        raise ValidationError("SVG output (vector models) is not available yet", field="parameters.format")
+    if config["approval"]:
+        raise ValidationError("the approval step is not available yet", field="approval")

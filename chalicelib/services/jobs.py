@@ -49,8 +49,6 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
             raise ValidationError("is required", field="config")
         config = jobconfig.normalize_config(settings_service.config_with_defaults(workspace, body["config"]))
         config_id = None
-    if config["parameters"]["format"] == "svg":
-        raise ValidationError("SVG output (vector models) is not available yet", field="parameters.format")
     label = body.get("label")
     if label is not None:
         if not isinstance(label, str) or not label.strip() or len(label) > 200:

@@ -79,10 +79,10 @@ def _checked_default(raw: Any) -> dict[str, Any]:
         named = bool(err.field) and err.message.startswith(f"{err.field} ")
         message = f"default_config.{err.message}" if named else f"default_config: {err.message}"
         raise ValidationError(message, field=path) from err
-    if config["parameters"]["format"] == "svg":  # as start_job: a default no job could use
-        raise ValidationError(
-            "SVG output (vector models) is not available yet", field="default_config.parameters.format"
-        )
+    try:  # as for a job: a default no job could use is refused
+        jobconfig.refuse_unbuilt(config)
+    except ValidationError as err:
+        raise ValidationError(f"default_config.{err.message}", field=f"default_config.{err.field}") from err
     label = raw.get("label")
     config["label"] = label.strip() if isinstance(label, str) and label.strip() else None
     return config
