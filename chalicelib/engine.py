@@ -380,9 +380,17 @@ def cleanup_execution(event: dict[str, Any]) -> None:
     job = job_repo.find_job(job_id) if job_id else None
     if job is None:
         return
+    if attempt_of(detail.get("name") or "", job.job_id) != int(job.attempt):
+        return  # an earlier attempt of a job that has since been resumed
     if job.execution_arn and detail.get("executionArn") and job.execution_arn != detail["executionArn"]:
-        return  # an older attempt of a job that has since been resumed
+        return
     mark_ended(job, f"Execution {detail.get('status', 'ended').lower()}")
+
+
+def attempt_of(execution_name: str, job_id: str) -> int:
+    """Executions are named `<job id>` (first attempt) and `<job id>-<attempt>` (resumes)."""
+    suffix = execution_name[len(job_id) + 1 :] if execution_name.startswith(f"{job_id}-") else ""
+    return int(suffix) if suffix.isdigit() else 1
 
 
 def progress_of(job: JobModel) -> int:

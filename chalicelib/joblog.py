@@ -7,6 +7,7 @@ when the job runs in debug mode (SPEC §2 `debug`).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,21 +24,27 @@ class JobLog:
     debug: bool = False
     step: str = ""
     _pending: list[tuple[datetime, str, str, str]] = field(default_factory=list)
+    # A phase may log from the thread storing images while it renders the next one.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def info(self, message: str) -> None:
-        self._pending.append((datetime.now(UTC), STANDARD, self.step, message))
+        with self._lock:
+            self._pending.append((datetime.now(UTC), STANDARD, self.step, message))
 
     def debug_line(self, message: str) -> None:
         if self.debug:
-            self._pending.append((datetime.now(UTC), DEBUG, self.step, message))
+            with self._lock:
+                self._pending.append((datetime.now(UTC), DEBUG, self.step, message))
 
-    def flush(self, *job_updates: Any) -> str | None:
-        """Write pending lines; returns the job's `control` (a stop or pause request, if any).
+    def flush(self, *job_updates: Any) -> JobModel | None:
+        """Write pending lines; returns the job item as this write left it (None if nothing was
+        written), from which a phase learns of a stop or pause request.
 
         Other updates of the job item ride along in the same write that reserves the sequence
         numbers, so a phase reports progress, logs and learns of a stop in one request.
         """
-        lines, self._pending = self._pending, []
+        with self._lock:
+            lines, self._pending = self._pending, []
         if not lines and not job_updates:
             return None
         job = JobModel(self.job_id)
@@ -56,7 +63,7 @@ class JobLog:
                     batch.save(line)
                     stored.append(line)
         _publish(job, stored, progress=bool(job_updates))
-        return job.control
+        return job
 
     def __enter__(self) -> JobLog:
         return self

@@ -127,11 +127,15 @@ def _known_extension(name: str) -> str:
     return extension if extension in CONTENT_TYPES else "png"
 
 
-def make_thumbnail(data: bytes, max_side: int = 384) -> bytes:
-    """A small JPEG for the gallery: aspect kept, transparency flattened on white."""
+def make_thumbnail(data: bytes, max_side: int = 384, picture: Image.Image | None = None) -> bytes:
+    """A small JPEG for the gallery: aspect kept, transparency flattened on white. `picture`,
+    when the caller has the decoded image already, saves decoding `data` again."""
     with _stage("save_final"):
-        source = Image.open(io.BytesIO(data))
-        source.draft("RGB", (max_side, max_side))  # a JPEG decodes straight at a reduced scale
+        if picture is not None:
+            source = picture.copy()
+        else:
+            source = Image.open(io.BytesIO(data))
+            source.draft("RGB", (max_side, max_side))  # a JPEG decodes straight at a reduced scale
         image = _normalise(source)
         image.thumbnail((max_side, max_side))
         buffer = io.BytesIO()

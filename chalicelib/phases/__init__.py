@@ -38,16 +38,29 @@ class PhaseContext:
         return ProviderServices(self.job.workspace, self.config)
 
     def should_stop(self) -> bool:
-        """True when a stop, pause or force stop was asked: finish the current image, then return.
+        """True when the batch should return after the current image: a stop, pause, force stop
+        or failed sibling batch was asked for, or the job has ended or moved on to a new attempt
+        (its execution was aborted from outside, say: Step Functions does not stop a running task).
 
         Known from the job as last written or read, so checking costs no request."""
-        return self.job.control is not None
+        from chalicelib.statuses import JobStatus
+
+        job = self.job
+        return job.control is not None or JobStatus(job.status).is_final or int(job.attempt) != self.attempt
+
+    @cached_property
+    def attempt(self) -> int:
+        """The attempt this task runs for (as the job was when the task started)."""
+        return int(self.job.attempt)
 
     def units_done(self, count: int, *more_updates: Any) -> None:
         """Report finished units of the current phase, flush the log, and learn of a stop request:
         one write of the job item."""
+        _ = self.attempt  # fixed before the job item is refreshed below
         updates = [JobModel.phase_units_done.add(count), *more_updates] if count else list(more_updates)
-        self.job.control = self.log.flush(*updates)
+        fresh = self.log.flush(*updates)
+        if fresh is not None:
+            self.job.control, self.job.status, self.job.attempt = fresh.control, fresh.status, fresh.attempt
 
 
 BatchRunner = Callable[[PhaseContext, range], bool | int]

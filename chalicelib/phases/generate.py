@@ -84,34 +84,76 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
     done = existing_images(ctx.job_id, generations, variations)
     prompts = prompt_entries(ctx, generations)
     status = initial_status(ctx)
-    for generation in generations:
-        ids = [image_id(ctx.job_id, generation, v) for v in range(variations)]
-        if all(i in done for i in ids):
-            continue
-        if ctx.should_stop():
-            return False
-        entry = prompts[generation]
-        if entry.get("error"):
-            record(ctx, generation, entry, ids, [], ProviderError(entry["error"]), status, done)
-            continue
-        width, height = image_size(config, generation)
-        seed = generation_seed(ctx.job_id, generation)
-        request = ImageRequest(
-            prompt=entry["prompt"],
-            width=width,
-            height=height,
-            seed=seed,
-            variations=variations,
-            negative_prompt=config["parameters"]["negative_prompt"],
-            format=config["parameters"]["format"],
-        )
-        ctx.log.debug_line(f"Generation {generation + 1}: {provider.name} {width}x{height} seed {seed}")
-        try:
-            images, failure = provider.generate(request), None
-        except ProviderError as err:
-            images, failure = [], err
-        record(ctx, generation, entry, ids, images, failure, status, done)
+    with StoreBehind() as store:
+        for generation in generations:
+            ids = [image_id(ctx.job_id, generation, v) for v in range(variations)]
+            if all(i in done for i in ids):
+                continue
+            if ctx.should_stop():
+                return False
+            entry = prompts[generation]
+            if entry.get("error"):
+                store.submit(
+                    record, ctx, generation, entry, ids, [], ProviderError(entry["error"]), status, done
+                )
+                continue
+            images, failure = _generate(ctx, provider, generation, entry)
+            store.submit(record, ctx, generation, entry, ids, images, failure, status, done)
     return True
+
+
+class StoreBehind:
+    """Stores one generation's images while the next one renders.
+
+    At most one store is in flight, and it is finished (its error raised) before the next one
+    starts and before the batch returns, so a crash, a stop or a checkpoint sees exactly the images
+    stored so far.
+    """
+
+    def __enter__(self) -> StoreBehind:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._pending: Any = None
+        return self
+
+    def submit(self, fn: Any, *args: Any) -> None:
+        self.wait()
+        self._pending = self._pool.submit(fn, *args)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def _generate(
+    ctx: PhaseContext, provider: Any, generation: int, entry: dict[str, Any]
+) -> tuple[list[GeneratedImage], Exception | None]:
+    """One provider call for all the generation's variations; a provider failure is returned."""
+    config = ctx.config
+    width, height = image_size(config, generation)
+    seed = generation_seed(ctx.job_id, generation)
+    request = ImageRequest(
+        prompt=entry["prompt"],
+        width=width,
+        height=height,
+        seed=seed,
+        variations=config["variations"],
+        negative_prompt=config["parameters"]["negative_prompt"],
+        format=config["parameters"]["format"],
+    )
+    ctx.log.debug_line(f"Generation {generation + 1}: {provider.name} {width}x{height} seed {seed}")
+    try:
+        return provider.generate(request), None
+    except ProviderError as err:
+        return [], err
 
 
 def record(
@@ -149,7 +191,7 @@ def record(
             key = original_key(ctx.job_id, image, result.extension)
             aws.put_object(key, result.data, result.content_type)
             thumb = thumbnail_key(ctx.job_id, image)
-            aws.put_object(thumb, make_thumbnail(result.data), "image/jpeg")
+            aws.put_object(thumb, make_thumbnail(result.data, picture=result.picture), "image/jpeg")
             item.seed, item.status, item.original_key = result.seed, status, key
             item.current_key, item.thumbnail_key = key, thumb
             item.width, item.height = width, height

@@ -6,8 +6,8 @@ can be swapped by name without touching the pipeline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class GeneratedImage:
     content_type: str
     extension: str
     seed: int
+    # The decoded picture when the provider has it anyway (the local renderer), so the gallery
+    # thumbnail needs no second decode. Not part of the image's identity.
+    picture: Any = field(default=None, compare=False, repr=False)
 
 
 @runtime_checkable

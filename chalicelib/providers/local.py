@@ -53,6 +53,7 @@ class LocalProvider:
                     content_type="image/png",
                     extension="png",
                     seed=seed,
+                    picture=image,
                 )
             )
         return images

@@ -195,6 +195,19 @@ def test_an_execution_aborted_from_outside_ends_the_job_and_frees_the_slot(works
     wait_status(queued.job_id, "completed", timeout=30)
 
 
+def test_cleanup_of_an_earlier_attempt_leaves_a_resumed_job_alone(workspace):
+    from chalicelib import engine
+
+    job = start(workspace, generations=1)
+    wait_status(job.job_id, "completed")
+    first_attempt = job_repo.get_job(job.job_id)
+    first_attempt.update(actions=[first_attempt.__class__.attempt.set(2)])  # as a resume leaves it
+    event = {"detail": {"name": job.job_id, "status": "FAILED", "executionArn": first_attempt.execution_arn}}
+    first_attempt.update(actions=[first_attempt.__class__.status.set("queued")])
+    engine.cleanup_execution(event)
+    assert job_repo.get_job(job.job_id).status == "queued"
+
+
 def test_an_execution_started_directly_with_a_raw_config_registers_and_completes(stack):
     name = f"cli-{uuid.uuid4().hex[:8]}"
     aws.sfn().start_execution(
