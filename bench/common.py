@@ -105,7 +105,13 @@ def _count_s3(event_name: str, **_: Any) -> None:
         COUNTERS.s3[event_name.rsplit(".", 1)[-1]] += 1
 
 
-def run_job(generations: int, variations: int = 1, max_concurrency: int = 2, workspace: str = "bench") -> Any:
+def run_job(
+    generations: int,
+    variations: int = 1,
+    max_concurrency: int = 2,
+    workspace: str = "bench",
+    full_pipeline: bool = False,
+) -> Any:
     """Start a job through the service layer and wait for it; returns (job, wall seconds)."""
     from chalicelib.repositories import jobs as job_repo
     from chalicelib.services import jobs as job_service
@@ -117,6 +123,9 @@ def run_job(generations: int, variations: int = 1, max_concurrency: int = 2, wor
         "parameters": {"max_concurrency": max_concurrency},
         "ai": {"quality_check": False, "metadata": False},
     }
+    if full_pipeline:  # processing, offline quality check and metadata as well
+        config["ai"] = {"quality_check": True, "metadata": True}
+        config["processing"] = {"convert": True, "convert_format": "jpg", "enhance": True}
     started = time.perf_counter()
     job = job_service.start_job(workspace, {"config": config})
     while True:

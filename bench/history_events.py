@@ -22,53 +22,59 @@ def count(job: Any) -> tuple[int, int]:
     return len(events), transitions
 
 
+PLANS = {"generation only": False, "full pipeline (process, QC, metadata)": True}
+
+
 def measure() -> dict[str, Any]:
     stack = start_stack()  # production batch size (IMGF_IMAGES_PER_BATCH default)
+    results = {}
     try:
-        points = []
-        for images in SIZES:
-            job, _ = run_job(images, max_concurrency=2)
-            events, transitions = count(job)
-            points.append((images, events, transitions))
+        for plan, full in PLANS.items():
+            points = []
+            for images in SIZES:
+                job, _ = run_job(images, max_concurrency=2, full_pipeline=full)
+                events, transitions = count(job)
+                points.append((images, events, transitions))
+            (n1, e1, t1), (n2, e2, t2) = points
+            per_image_events = (e2 - e1) / (n2 - n1)
+            per_image_transitions = (t2 - t1) / (n2 - n1)
+            results[plan] = {
+                "points": points,
+                "events_per_image": per_image_events,
+                "transitions_per_image": per_image_transitions,
+                "events_10k": round(e1 + per_image_events * (TARGET_IMAGES - n1)),
+            }
     finally:
         stack.stop()
-    (n1, e1, t1), (n2, e2, t2) = points
-    per_image_events = (e2 - e1) / (n2 - n1)
-    per_image_transitions = (t2 - t1) / (n2 - n1)
-    return {
-        "points": points,
-        "events_per_image": per_image_events,
-        "transitions_per_image": per_image_transitions,
-        "events_10k": round(e1 + per_image_events * (TARGET_IMAGES - n1)),
-        "transitions_10k": round(t1 + per_image_transitions * (TARGET_IMAGES - n1)),
-    }
+    return results
 
 
-def report(result: dict[str, Any]) -> str:
-    rows = [[n, e, t, f"{e / n:.2f}", f"{t / n:.2f}"] for n, e, t in result["points"]]
-    measured = markdown_table(
-        ["images", "history events", "transitions", "events/image", "transitions/image"], rows
-    )
-    verdict = "fits" if result["events_10k"] < LIMIT else "DOES NOT FIT"
-    extrapolated = markdown_table(
-        [
-            "marginal events/image",
-            "marginal transitions/image",
-            "10,000-image job: events",
-            "limit",
-            "verdict",
-        ],
-        [
+def report(results: dict[str, Any]) -> str:
+    rows, fits = [], []
+    for plan, result in results.items():
+        for n, e, t in result["points"]:
+            rows.append([plan, n, e, t, f"{e / n:.2f}"])
+        verdict = "fits" if result["events_10k"] < LIMIT else "DOES NOT FIT"
+        fits.append(
             [
+                plan,
                 f"{result['events_per_image']:.3f}",
                 f"{result['transitions_per_image']:.3f}",
                 result["events_10k"],
                 LIMIT,
                 verdict,
             ]
-        ],
-    )
-    return measured + "\n\n" + extrapolated
+        )
+    measured = markdown_table(["plan", "images", "history events", "transitions", "events/image"], rows)
+    header = [
+        "plan",
+        "events/image (marginal)",
+        "transitions/image (marginal)",
+        "10,000 images: events",
+        "limit",
+        "",
+    ]
+    return measured + "\n\n" + markdown_table(header, fits)
 
 
 if __name__ == "__main__":

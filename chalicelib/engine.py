@@ -206,8 +206,10 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
             if phase["name"] in once_runners():
                 return {"action": "once", "phase": phase["name"], "batches": [], "max_concurrency": 1}
             wave = pending[: concurrency * WAVE_PER_CONCURRENCY]
+            # Only Midjourney generation waits on its provider; other batches skip the Wait loop.
+            polls = phase["name"] == "generate" and job.snapshot.get("provider") == "midjourney"
             return {
-                "action": "batches",
+                "action": "poll_batches" if polls else "batches",
                 "phase": phase["name"],
                 "batches": wave,
                 "max_concurrency": concurrency,

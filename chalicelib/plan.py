@@ -32,6 +32,7 @@ UNIT_KIND: dict[str, str] = {
     "finalize": "once",
 }
 PROMPT_BATCH_SCALE = 10
+IMAGE_PHASE_BATCH_SCALE = 5
 STEP_TITLES: dict[str, str] = {
     "prompts": "Prompt generation",
     "generate": "Image generation",
@@ -78,8 +79,12 @@ def build_plan(
     phases = []
     for name, weight in zip(names, normalise_weights(names), strict=False):
         kind = UNIT_KIND[name]
-        # Prompts are cheap per generation, so they go in batches ten times larger.
-        scale = PROMPT_BATCH_SCALE if kind == "generation" else 1
+        # Prompts are cheap per generation, and post-processing, QC and metadata take a fraction of
+        # a generation's time per image, so their batches are larger: fewer tasks, fewer state
+        # transitions (a standard execution's history holds 25,000 events).
+        scale = {"generation": PROMPT_BATCH_SCALE, "image": IMAGE_PHASE_BATCH_SCALE}.get(kind, 1)
+        if name == "generate":
+            scale = 1
         per_batch = generations_per_batch(variations, images_per_batch) * scale
         if kind == "once":
             phases.append(PlannedPhase(name, weight, 1, 1, per_batch))
