@@ -61,8 +61,21 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return Response({"error": error}, status_code=status)
 
 
+PUBLIC_PATHS = frozenset({"/api/health", "/api/openapi.json"})
+
+
+def authenticated(request: Request) -> bool:
+    """Locally, the stack's server has checked the bearer token before the request got here.
+    Deployed, a request must arrive with the identity an API Gateway authorizer verified; until
+    the deployment has one, every private route refuses rather than serving anyone."""
+    if get_settings().local:
+        return True
+    claims = ((request.context or {}).get("authorizer") or {}).get("claims") or {}
+    return bool(claims.get("sub"))
+
+
 def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`bp.route` with the one mapping of domain errors to JSON error responses.
+    """`bp.route` with authentication and the one mapping of domain errors to JSON error responses.
 
     (Chalice turns a view's exception into its own 500 before any middleware sees it, so the
     mapping wraps the view itself.)
@@ -71,6 +84,10 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., A
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def mapped(*args: Any, **kwargs: Any) -> Any:
+            if path not in PUBLIC_PATHS and not authenticated(bp.current_request):
+                return error_response(
+                    401, "unauthorized", "sign in: this request carries no verified identity"
+                )
             try:
                 return view(*args, **kwargs)
             except ImageFactoryError as err:
