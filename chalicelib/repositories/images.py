@@ -28,7 +28,7 @@ from pynamodb.exceptions import QueryError
 from chalicelib import search
 from chalicelib.errors import ValidationError
 from chalicelib.models import ImageModel, ImageTermModel
-from chalicelib.repositories.pages import decode_cursor, encode_cursor
+from chalicelib.repositories.pages import between, decode_cursor, encode_cursor
 
 STATUSES = ("approved", "qc_failed", "processing", "retry_pending", "retry_failed")
 SORTS = ("newest", "oldest", "name")
@@ -295,13 +295,7 @@ def _is_key_value(value: Any) -> bool:
 
 
 def _dates(query: ImageQuery) -> Any:
-    if query.created_from and query.created_to:
-        return ImageModel.created_at.between(query.created_from, query.created_to)
-    if query.created_from:
-        return ImageModel.created_at >= query.created_from
-    if query.created_to:
-        return ImageModel.created_at <= query.created_to
-    return None
+    return between(ImageModel.created_at, query.created_from, query.created_to)
 
 
 def _posting_range(query: ImageQuery) -> Any:

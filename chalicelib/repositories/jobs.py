@@ -11,7 +11,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.errors import InvalidStateError, NotFoundError
 from chalicelib.models import JobModel
-from chalicelib.repositories.pages import decode_cursor, encode_cursor
+from chalicelib.repositories.pages import between, decode_cursor, encode_cursor
 from chalicelib.statuses import JobStatus, sources_of
 
 
@@ -145,10 +145,4 @@ _ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _date_condition(query: JobQuery) -> Any:
-    if query.created_from and query.created_to:
-        return JobModel.created_at.between(query.created_from, query.created_to)
-    if query.created_from:
-        return JobModel.created_at >= query.created_from
-    if query.created_to:
-        return JobModel.created_at <= query.created_to
-    return None
+    return between(JobModel.created_at, query.created_from, query.created_to)

@@ -39,3 +39,14 @@ def parse_limit(raw: str | None, default: int = 25, maximum: int = 100) -> int:
     if not 1 <= value <= maximum:
         raise ValidationError(f"must be an integer from 1 to {maximum}", field="limit")
     return value
+
+
+def between(attribute: Any, start: Any, end: Any) -> Any:
+    """A condition for `start <= attribute <= end`, either end optional; None when both are."""
+    if start is not None and end is not None:
+        return attribute.between(start, end)
+    if start is not None:
+        return attribute >= start
+    if end is not None:
+        return attribute <= end
+    return None
