@@ -2,7 +2,9 @@
 
 Messages in: `{"action": "subscribe", "job_id": "<id>"}` or `{"action": "subscribe", "job_id": "*"}`,
 and `unsubscribe` alike. Messages out (chalicelib.notify): `log`, `progress`, `status`, `image`,
-each with `job_id`; plus `subscribed` / `error` replies to the client's own requests.
+each with `job_id`; plus `subscribed` / `error` replies to the client's own requests. Batches of a
+job run side by side, so their `log` and `progress` messages may interleave: order log lines by
+`seq`, and show the highest progress seen while the job runs.
 """
 
 from __future__ import annotations

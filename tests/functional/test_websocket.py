@@ -61,8 +61,10 @@ def test_a_subscriber_receives_log_progress_status_and_image_messages_of_a_runni
     ).json()["lines"]
     # (the last line, "Job completed", may follow the status message the client stopped at)
     assert seqs == [line["seq"] for line in stored][: len(seqs)]
+    # Like log lines, progress from batches running side by side may interleave: each value is
+    # the job's progress at that write, and a client shows the highest it has seen.
     progress = [m["progress"] for m in mine if m["type"] == "progress"]
-    assert progress == sorted(progress) and 0 < max(progress) < 100
+    assert len(set(progress)) >= 3 and 0 < max(progress) < 100
     images = [m["image"] for m in mine if m["type"] == "image"]
     assert len(images) == 4 and all(i["job_id"] == job["id"] for i in images)
 
