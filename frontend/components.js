@@ -169,3 +169,14 @@ export class Poller {
     this.timer = null;
   }
 }
+
+/** Start polling now and again whenever a job is started from the console; returns the cleanup. */
+export function pollAndRefreshOnJobStart(poller) {
+  const onJobStarted = () => poller.kick();
+  window.addEventListener("imgfactory:job-started", onJobStarted);
+  poller.kick();
+  return () => {
+    poller.stop();
+    window.removeEventListener("imgfactory:job-started", onJobStarted);
+  };
+}

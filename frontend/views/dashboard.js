@@ -1,10 +1,10 @@
 // #/: what is running now, and the recent job history (an overview; #/jobs has the rest).
 
 import { api } from "../api.js";
-import { emptyState, errorNotice, Poller, progressWith, statusBadge } from "../components.js";
+import { emptyState, errorNotice, pollAndRefreshOnJobStart, Poller, progressWith, statusBadge } from "../components.js";
 import { fill, h } from "../dom.js";
 import { formatDateTime, isActive, shortId, stepText } from "../format.js";
-import { jobsTable, runRowAction } from "./jobsTable.js";
+import { jobsTable, stopButton } from "./jobsTable.js";
 
 const RECENT = 20;
 const REFRESH_MS = 2000;
@@ -13,21 +13,7 @@ const ACTIVE_ORDER = ["running", "waiting_for_approval", "paused", "queued", "sc
 
 function activeCard(job, onChanged) {
   const href = `#/jobs/${encodeURIComponent(job.id)}`;
-  const stopping = job.control === "stop" || job.control === "force";
-  const stop = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-sm",
-      disabled: stopping,
-      title: "Finish the current image, then stop",
-      onClick: (event) => {
-        event.currentTarget.disabled = true;
-        runRowAction(job, "stop", onChanged);
-      },
-    },
-    stopping ? "Stopping…" : "Stop job",
-  );
+  const stop = stopButton(job, onChanged, "Stop job");
   return h(
     "article",
     { class: "active-job", "data-testid": "active-job", "data-job-id": job.id },
@@ -121,11 +107,5 @@ export function dashboardView(root) {
   };
 
   const poller = new Poller(load, REFRESH_MS);
-  const onJobStarted = () => poller.kick();
-  window.addEventListener("imgfactory:job-started", onJobStarted);
-  poller.kick();
-  return () => {
-    poller.stop();
-    window.removeEventListener("imgfactory:job-started", onJobStarted);
-  };
+  return pollAndRefreshOnJobStart(poller);
 }

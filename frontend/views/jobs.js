@@ -1,7 +1,7 @@
 // #/jobs: every job, filtered by status, sorted, paginated by the API's cursor.
 
 import { api } from "../api.js";
-import { emptyState, errorNotice, Poller } from "../components.js";
+import { emptyState, errorNotice, pollAndRefreshOnJobStart, Poller } from "../components.js";
 import { fill, h } from "../dom.js";
 import { humanize, isActive, STATUSES } from "../format.js";
 import { jobsTable } from "./jobsTable.js";
@@ -121,11 +121,5 @@ export function jobsView(root, query) {
     reload();
   });
 
-  const onJobStarted = () => poller.kick();
-  window.addEventListener("imgfactory:job-started", onJobStarted);
-  poller.kick();
-  return () => {
-    poller.stop();
-    window.removeEventListener("imgfactory:job-started", onJobStarted);
-  };
+  return pollAndRefreshOnJobStart(poller);
 }

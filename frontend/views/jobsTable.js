@@ -27,36 +27,47 @@ function imagesCell(job) {
   return cell;
 }
 
+/** A small button that runs one action on a job (disabled while it runs). */
+export function actionButton(job, action, { label, title, disabled = false }, onChanged) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-sm",
+      disabled,
+      title,
+      onClick: (event) => {
+        event.currentTarget.disabled = true;
+        runRowAction(job, action, onChanged);
+      },
+    },
+    label,
+  );
+}
+
+/** Stop (graceful): shows "Stopping…" once asked. */
+export function stopButton(job, onChanged, label = "Stop") {
+  const stopping = job.control === "stop" || job.control === "force";
+  return actionButton(
+    job,
+    "stop",
+    {
+      label: stopping ? "Stopping…" : label,
+      title: "Finish the current image, then stop",
+      disabled: !isActive(job.status) || stopping,
+    },
+    onChanged,
+  );
+}
+
 function jobRow(job, onChanged) {
   const href = `#/jobs/${encodeURIComponent(job.id)}`;
-  const stopping = job.control === "stop" || job.control === "force";
-  const stop = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-sm",
-      disabled: !isActive(job.status) || stopping,
-      title: "Finish the current image, then stop",
-      onClick: (event) => {
-        event.currentTarget.disabled = true;
-        runRowAction(job, "stop", onChanged);
-      },
-    },
-    stopping ? "Stopping…" : "Stop",
-  );
-  const rerun = h(
-    "button",
-    {
-      type: "button",
-      class: "btn btn-sm",
-      disabled: !job.config_id,
-      title: "Start a new job from this job's configuration",
-      onClick: (event) => {
-        event.currentTarget.disabled = true;
-        runRowAction(job, "rerun", onChanged);
-      },
-    },
-    "Rerun",
+  const stop = stopButton(job, onChanged);
+  const rerun = actionButton(
+    job,
+    "rerun",
+    { label: "Rerun", title: "Start a new job from this job's configuration", disabled: !job.config_id },
+    onChanged,
   );
   return h(
     "tr",
