@@ -83,6 +83,13 @@ def park_job(event: dict, context: Any) -> None:
     engine.park_job(event)
 
 
+@app.lambda_function(name="await_approval")
+def await_approval(event: dict, context: Any) -> None:
+    from chalicelib import engine
+
+    engine.await_approval(event)
+
+
 @app.lambda_function(name="finish_job")
 def finish_job(event: dict, context: Any) -> dict:
     from chalicelib import engine

@@ -21,6 +21,7 @@ TASK_FUNCTIONS = (
     "run_batch",
     "run_phase",
     "park_job",
+    "await_approval",
     "finish_job",
     "fail_job",
     "fail_batch",

@@ -35,8 +35,10 @@ def default_phase_names(config: dict[str, Any]) -> list[str]:
     """
     processing, ai = config["processing"], config["ai"]
     process = any(processing[k] for k in ("remove_bg", "convert", "enhance"))
+    # With an approval step, processing waits for it too (see with_approval).
+    deferred = (processing["remove_bg"] and ai["quality_check"]) or config.get("approval")
     wanted = ["prompts", "generate"]
-    if process and not (processing["remove_bg"] and ai["quality_check"]):
+    if process and not deferred:
         wanted.append("process")
     if ai["quality_check"]:
         wanted.append("quality_check")
@@ -48,9 +50,22 @@ def default_phase_names(config: dict[str, Any]) -> list[str]:
     return wanted
 
 
+def with_approval(names: list[str]) -> list[str]:
+    """The plan with an approval step where SPEC §2 puts it, unless the plan places one itself:
+    after generation and the quality check, before the work only worth doing on a batch someone
+    accepted (post-processing, where remove.bg is paid per image; metadata; finalizing)."""
+    if "approval" in names:
+        return names
+    anchors = [i for i, name in enumerate(names) if name in ("generate", "quality_check")]
+    at = max(anchors) + 1 if anchors else 0
+    return [*names[:at], "approval", *names[at:]]
+
+
 def phase_names_for(config: dict[str, Any]) -> list[str]:
     jobconfig.refuse_unbuilt(config)
     names = config.get("plan") or default_phase_names(config)
+    if config["approval"]:
+        names = with_approval(list(names))
     available = available_phases()
     for index, name in enumerate(names):
         if name not in available:
@@ -203,6 +218,8 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
                     ]
                 )
             concurrency = job.snapshot["parameters"]["max_concurrency"]
+            if phase["name"] == "approval":
+                return {"action": "approval", "phase": phase["name"], "batches": [], "max_concurrency": 1}
             if phase["name"] in once_runners():
                 return {"action": "once", "phase": phase["name"], "batches": [], "max_concurrency": 1}
             wave = pending[: concurrency * WAVE_PER_CONCURRENCY]
@@ -288,6 +305,35 @@ def park_job(event: dict[str, Any]) -> None:
     job.refresh(consistent_read=True)
     if job.control != "pause":
         aws.send_task_success(event["token"], {"resumed": True})
+
+
+def await_approval(event: dict[str, Any]) -> None:
+    """Hold the job at its approval step: store the token that approve / reject answers, and
+    answer at once if the decision (or a stop) came first."""
+    from chalicelib import aws
+
+    job = job_repo.get_job(event["job_id"])
+    job.update(actions=[JobModel.park_token.set(event["token"])])
+    if job_repo.transition(job, JobStatus.WAITING_FOR_APPROVAL, JobModel.step.set("Waiting for approval")):
+        with JobLog(job.job_id) as log:
+            log.info(
+                f"Waiting for approval: {int(job.images_ok)} of {int(job.images_planned)} image(s) "
+                "ready for review; approve to go on, reject to fail the job"
+            )
+    job.refresh(consistent_read=True)
+    if job.control or job.status != JobStatus.WAITING_FOR_APPROVAL.value or approval_given(job.job_id):
+        aws.send_task_success(event["token"], {"decided": True})
+
+
+def approval_given(job_id: str) -> bool:
+    try:
+        return 0 in CheckpointModel.get(job_id, "approval", consistent_read=True).done_batches
+    except CheckpointModel.DoesNotExist:
+        return False
+
+
+def record_approval(job_id: str) -> None:
+    _checkpoint(job_id, "approval", 0)
 
 
 def finish_job(event: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,16 @@ from chalicelib.errors import ValidationError
 MAX_IMAGES = 10_000
 DEFAULT_DIMENSION = "1024x1024"
 DIMENSION_MIN, DIMENSION_MAX, DIMENSION_STEP = 128, 2048, 8
-PHASES = ("prompts", "generate", "remove_bg", "process", "quality_check", "metadata", "finalize")
+PHASES = (
+    "prompts",
+    "generate",
+    "remove_bg",
+    "process",
+    "quality_check",
+    "approval",
+    "metadata",
+    "finalize",
+)
 API_KEYS_MESSAGE = "API keys are not part of a job configuration; store them with PUT /api/settings"
 _DIMENSION_RE = re.compile(r"^\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*$")
 
@@ -382,5 +391,3 @@ def refuse_unbuilt(config: dict) -> None:
     """Settings the spec defines but this build cannot honour yet are refused, not ignored."""
     if config["parameters"]["format"] == "svg":
         raise ValidationError("SVG output (vector models) is not available yet", field="parameters.format")
-    if config["approval"]:
-        raise ValidationError("the approval step is not available yet", field="approval")

@@ -429,6 +429,10 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
             additionalProperties=False,
             minProperties=1,
         ),
+        "reject_job": _obj(
+            {"reason": {"type": "string", "maxLength": 500, "description": "Shown as the job's error"}},
+            additionalProperties=False,
+        ),
         "job_ids": _obj({"ids": {**_IDS, "maxItems": 100}}, ["ids"]),
         "export_jobs": _obj(
             {"ids": {**_IDS, "maxItems": export_service.MAX_JOBS}, "destination": destination},
@@ -660,6 +664,23 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The job holds at its next checkpoint.",
         response="JobEnvelope",
         errors=_JOB_CONTROL,
+    ),
+    ("POST", "/api/jobs/{job_id}/approve"): Operation(
+        "Approve a job at its approval step",
+        "jobs",
+        "A job `waiting_for_approval` goes on with post-processing, metadata and finalizing. "
+        "409 if it is not waiting for approval.",
+        response="JobEnvelope",
+        errors=(404, 409),
+    ),
+    ("POST", "/api/jobs/{job_id}/reject"): Operation(
+        "Reject a job at its approval step",
+        "jobs",
+        "A job `waiting_for_approval` fails with the reason as its error; its images stay, and a "
+        "resume brings it back to the same approval step. 409 if it is not waiting for approval.",
+        response="JobEnvelope",
+        body="reject_job",
+        errors=(400, 404, 409),
     ),
     ("POST", "/api/jobs/{job_id}/resume"): Operation(
         "Resume a job",

@@ -20,6 +20,7 @@ RAW_WEIGHTS: dict[str, int] = {
     "quality_check": 10,
     "metadata": 10,
     "finalize": 5,
+    "approval": 0,  # a person's decision: no work of ours to show progress for
 }
 # How a phase's work is counted: per generation, per image, or once.
 UNIT_KIND: dict[str, str] = {
@@ -30,6 +31,7 @@ UNIT_KIND: dict[str, str] = {
     "quality_check": "image",
     "metadata": "image",
     "finalize": "once",
+    "approval": "once",
 }
 PROMPT_BATCH_SCALE = 10
 IMAGE_PHASE_BATCH_SCALE = 5
@@ -41,6 +43,7 @@ STEP_TITLES: dict[str, str] = {
     "quality_check": "Quality check",
     "metadata": "Metadata",
     "finalize": "Finalize",
+    "approval": "Approval",
 }
 
 
@@ -59,6 +62,8 @@ class PlannedPhase:
 def normalise_weights(names: list[str]) -> list[int]:
     """Integer weights proportional to RAW_WEIGHTS that sum to exactly 100 (largest remainder)."""
     raw = [RAW_WEIGHTS[n] for n in names]
+    if not any(raw):  # only phases without work of their own (an approval alone)
+        raw = [1] * len(names)
     total = sum(raw)
     exact = [r * 100 / total for r in raw]
     weights = [math.floor(x) for x in exact]

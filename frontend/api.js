@@ -76,8 +76,8 @@ export const api = {
   listJobs: (params) => request("GET", "/api/jobs", { params }),
   getJob: (id) => request("GET", `/api/jobs/${enc(id)}`),
   startJob: (body) => request("POST", "/api/jobs", { body }),
-  /** stop, force-stop, pause, resume, rerun: each answers {"job": {...}}. */
-  jobAction: (id, action) => request("POST", `/api/jobs/${enc(id)}/${action}`),
+  /** stop, force-stop, pause, resume, rerun, approve, reject: each answers {"job": {...}}. */
+  jobAction: (id, action, body) => request("POST", `/api/jobs/${enc(id)}/${action}`, { body }),
   jobLogs: (id, params) => request("GET", `/api/jobs/${enc(id)}/logs`, { params }),
   listImages: (params) => request("GET", "/api/images", { params }),
 };

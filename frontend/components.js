@@ -73,8 +73,15 @@ export function toast(message, kind = "info") {
 // --- confirm dialog -----------------------------------------------------------------------
 
 /** Ask before a destructive action; resolves true when confirmed. */
-export function confirmAction({ title, body, confirmLabel, danger = false }) {
+/**
+ * A modal confirmation. Resolves to false when cancelled; otherwise to true, or, with
+ * `reasonLabel`, to `{ reason }` (the text typed, possibly empty).
+ */
+export function confirmAction({ title, body, confirmLabel, danger = false, reasonLabel = "" }) {
   return new Promise((resolve) => {
+    const reason = reasonLabel
+      ? h("textarea", { id: "confirm-reason", rows: "3", maxlength: "500", "data-testid": "confirm-reason" })
+      : null;
     const cancel = h("button", { type: "button", class: "btn", value: "cancel" }, "Cancel");
     const confirm = h(
       "button",
@@ -91,6 +98,7 @@ export function confirmAction({ title, body, confirmLabel, danger = false }) {
       { class: "dialog dialog-small", "aria-labelledby": "confirm-title", "data-testid": "confirm-dialog" },
       h("h2", { id: "confirm-title", class: "dialog-title" }, title),
       h("p", { class: "dialog-text" }, body),
+      reason ? h("div", { class: "field" }, h("label", { for: "confirm-reason" }, reasonLabel), reason) : null,
       h("div", { class: "dialog-actions" }, cancel, confirm),
     );
     let answer = false;
@@ -101,7 +109,7 @@ export function confirmAction({ title, body, confirmLabel, danger = false }) {
     });
     dialog.addEventListener("close", () => {
       dialog.remove();
-      resolve(answer);
+      resolve(answer && reason ? { reason: reason.value.trim() } : answer);
     });
     document.body.append(dialog);
     dialog.showModal();

@@ -105,6 +105,9 @@ def add_jobs_parser(sub: Any) -> None:
     stop.add_argument("--force", action="store_true", help="end the execution at once")
     command("pause", "cmd_pause", "hold the job at its next checkpoint")
     command("resume", "cmd_resume", "resume a paused, failed or cancelled job where it stopped")
+    command("approve", "cmd_approve", "approve a job waiting at its approval step: it goes on")
+    reject = command("reject", "cmd_reject", "reject a job waiting at its approval step: it fails")
+    reject.add_argument("--reason", help="why (shown as the job's error)")
     command("rerun", "cmd_rerun", "start a new job from this job's current configuration")
     command("delete", "cmd_delete", "delete the job, its images and objects")
 

@@ -300,6 +300,14 @@ def _control(action: str, done: str) -> Command:
 
 cmd_pause = _control("pause", "Pause requested (it holds at the next checkpoint)")
 cmd_resume = _control("resume", "Resumed")
+cmd_approve = _control("approve", "Approved")
+
+
+def cmd_reject(client: ApiClient, args: argparse.Namespace) -> int:
+    body = {"reason": args.reason} if args.reason else {}
+    job = client.post(f"/api/jobs/{resolve_id(client, args.job_id)}/reject", body)["job"]
+    print(f"Rejected: {job['label']} ({job['id'][:8]}) fails at its approval step")
+    return 0
 
 
 def cmd_stop(client: ApiClient, args: argparse.Namespace) -> int:

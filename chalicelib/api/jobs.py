@@ -138,6 +138,18 @@ def pause_job(job_id: str) -> dict[str, Any]:
     return _control(job_service.pause_job, job_id)
 
 
+@route(bp, "/api/jobs/{job_id}/approve", methods=["POST"])
+def approve_job(job_id: str) -> dict[str, Any]:
+    return _control(job_service.approve_job, job_id)
+
+
+@route(bp, "/api/jobs/{job_id}/reject", methods=["POST"])
+def reject_job(job_id: str) -> dict[str, Any]:
+    request = _request()
+    job = job_service.reject_job(workspace_of(request), job_id, json_body(request))
+    return {"job": job_summary(job)}
+
+
 @route(bp, "/api/jobs/{job_id}/resume", methods=["POST"])
 def resume_job(job_id: str) -> Response:
     job = job_service.resume_job(workspace_of(_request()), job_id)

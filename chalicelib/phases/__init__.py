@@ -91,5 +91,9 @@ def once_runners() -> dict[str, OnceRunner]:
     return {"finalize": finalize.run_once}
 
 
+# Phases that do no work of their own: the state machine waits on a person (SPEC §3).
+GATE_PHASES = frozenset({"approval"})
+
+
 def available_phases() -> set[str]:
-    return set(batch_runners()) | set(image_runners()) | set(once_runners())
+    return set(batch_runners()) | set(image_runners()) | set(once_runners()) | GATE_PHASES

@@ -79,7 +79,7 @@ def request_stop(workspace: str, job_id: str) -> JobModel:
         raise InvalidStateError(f"job {job_id} is already {job.status}", field="job_id")
     with JobLog(job_id) as log:
         log.info("Stop requested: finishing the current image")
-    if job.park_token and job.status == JobStatus.PAUSED.value:
+    if job.park_token and job.status in (JobStatus.PAUSED.value, JobStatus.WAITING_FOR_APPROVAL.value):
         aws.send_task_success(job.park_token, {"resumed": False})
     return job_repo.get_job(job_id)
 
@@ -161,6 +161,58 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
     with JobLog(job_id) as log:
         log.info("Resume requested: queued to continue from the checkpoint")
     return start_execution(job_repo.get_job(job_id))
+
+
+REJECT_KEYS = {"reason"}
+
+
+def approve_job(workspace: str, job_id: str) -> JobModel:
+    """The job waiting at its approval step goes on with post-processing, metadata and export."""
+    from chalicelib.engine import record_approval
+    from chalicelib.plan import step_text
+
+    job = _waiting_for_approval(workspace, job_id)
+    record_approval(job_id)
+    index = int(job.phase_index)
+    if not job_repo.transition(job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, index + 1))):
+        raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
+    with JobLog(job_id) as log:
+        log.info("Approved: going on")
+    if job.park_token:
+        aws.send_task_success(job.park_token, {"approved": True})
+    return job_repo.get_job(job_id)
+
+
+def reject_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
+    """The job fails at its approval step with the reviewer's reason; its images stay as they are
+    (a resume brings the job back to the same approval step)."""
+    unknown = sorted(set(body) - REJECT_KEYS)
+    if unknown:
+        raise ValidationError(f"{unknown[0]} is an unknown key", field=unknown[0])
+    reason = body.get("reason")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
+        raise ValidationError("must be text of at most 500 characters", field="reason")
+    job = _waiting_for_approval(workspace, job_id)
+    message = (
+        f"Rejected at the approval step: {reason.strip()}"
+        if reason and reason.strip()
+        else ("Rejected at the approval step")
+    )
+    if not job_repo.set_control(job, "fail", JobStatus.WAITING_FOR_APPROVAL):
+        raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
+    job.update(actions=[JobModel.error.set(message)])
+    with JobLog(job_id) as log:
+        log.info(message)
+    if job.park_token:
+        aws.send_task_success(job.park_token, {"approved": False})
+    return job_repo.get_job(job_id)
+
+
+def _waiting_for_approval(workspace: str, job_id: str) -> JobModel:
+    job = job_repo.get_job(job_id, workspace)
+    if job.status != JobStatus.WAITING_FOR_APPROVAL.value:
+        raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
+    return job
 
 
 def rerun_job(workspace: str, job_id: str) -> JobModel:

@@ -60,6 +60,14 @@ export function jobView(root, jobId) {
   const pause = actionButton("Pause", "action-pause", "", "Hold at the next checkpoint until resumed");
   const resume = actionButton("Resume", "action-resume", "", "Continue this job from its checkpoint");
   const rerun = actionButton("Rerun", "action-rerun", "btn-primary", "Start a new job from this job's configuration");
+  const approve = actionButton("Approve", "action-approve", "btn-primary", "Go on with post-processing, metadata and export");
+  const reject = actionButton("Reject", "action-reject", "btn-danger-outline", "Fail the job at its approval step");
+  const approvalBox = h(
+    "div",
+    { class: "notice notice-warn approval-notice", role: "status", "data-testid": "approval-notice", hidden: true },
+    h("span", {}, "This job waits for your approval. Review its images below, then approve to go on or reject to fail it. "),
+    h("span", { class: "approval-actions" }, approve, reject),
+  );
   const progress = progressBar({ class: "progress progress-lg", "data-testid": "job-progress" });
   const step = h("p", { class: "job-step", "data-testid": "job-step" });
   const queue = h("p", { class: "job-queue", "data-testid": "job-queue", hidden: true });
@@ -100,6 +108,7 @@ export function jobView(root, jobId) {
     h("nav", { class: "breadcrumb", "aria-label": "Breadcrumb" }, h("a", { href: "#/jobs" }, "Jobs"), h("span", { "aria-hidden": "true" }, "/"), crumbLabel),
     connection,
     header,
+    approvalBox,
     errorBox,
     h(
       "div",
@@ -195,13 +204,17 @@ export function jobView(root, jobId) {
     const resumable = status === "paused" || pausing || ((status === "failed" || status === "cancelled") && job.phases.length > 0);
     resume.disabled = busy || !resumable;
     rerun.disabled = busy || !job.config_id;
+    const waiting = status === "waiting_for_approval";
+    approvalBox.hidden = !waiting;
+    approve.disabled = busy || !waiting || Boolean(job.control);
+    reject.disabled = busy || !waiting || Boolean(job.control);
   }
 
-  async function act(action, doneMessage) {
+  async function act(action, doneMessage, body) {
     busy = true;
     updateActions();
     try {
-      const { job: result } = await api.jobAction(jobId, action);
+      const { job: result } = await api.jobAction(jobId, action, body);
       if (action === "rerun") {
         toast(`Rerun started: ${result.label}`, "success");
         window.location.hash = `#/jobs/${encodeURIComponent(result.id)}`;
@@ -234,6 +247,17 @@ export function jobView(root, jobId) {
   pause.addEventListener("click", () => act("pause", "Pause requested: the job holds at the next checkpoint"));
   resume.addEventListener("click", () => act("resume", "Resume requested"));
   rerun.addEventListener("click", () => act("rerun"));
+  approve.addEventListener("click", () => act("approve", "Approved: the job goes on"));
+  reject.addEventListener("click", async () => {
+    const answer = await confirmAction({
+      title: "Reject this job?",
+      body: "The job fails at its approval step; its images stay as they are. Resume brings it back to this step.",
+      confirmLabel: "Reject",
+      danger: true,
+      reasonLabel: "Reason (optional, shown as the job's error)",
+    });
+    if (answer) act("reject", "Rejected: the job fails at its approval step", answer.reason ? { reason: answer.reason } : {});
+  });
 
   const tick = async () => {
     let data;

@@ -202,3 +202,33 @@ def test_without_a_valid_token_the_console_says_how_to_sign_in(console: Console)
     assert "token" not in page.url
     expect(page.get_by_test_id("new-job")).to_be_disabled()
     assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_a_job_waiting_for_approval_is_approved_or_rejected_from_its_page(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    stack = console.stack
+    body = {"config": {"generations": 1, "keywords": ["calm harbour"], "ai": QUIET, "approval": True}}
+    ids = []
+    for _ in range(2):
+        started = api(stack, "POST", "/api/jobs", json=body)
+        assert started.status_code == 202, started.text
+        ids.append(started.json()["job"]["id"])
+    page = console.sign_in()
+
+    page.goto(f"{stack.console_url}#/jobs/{ids[0]}")
+    notice = page.get_by_test_id("approval-notice")
+    expect(notice).to_be_visible()
+    expect(page.get_by_test_id("job-status")).to_have_text("Waiting for approval")
+    page.get_by_test_id("action-approve").click()
+    expect(page.get_by_test_id("job-status")).to_have_text("Completed")
+    expect(notice).to_be_hidden()
+
+    page.goto(f"{stack.console_url}#/jobs/{ids[1]}")
+    page.get_by_test_id("action-reject").click()
+    page.get_by_test_id("confirm-reason").fill("wrong season")
+    page.get_by_test_id("confirm-action").click()
+    expect(page.get_by_test_id("job-status")).to_have_text("Failed")
+    rejected = "Error: Rejected at the approval step: wrong season"
+    expect(page.get_by_test_id("job-error")).to_have_text(rejected)
+    assert console.errors == []

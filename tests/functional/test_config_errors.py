@@ -70,9 +70,3 @@ def test_a_non_object_config_is_a_400(api):  # noqa: F811
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "config"
-
-
-def test_the_approval_step_is_refused_until_it_is_built(api):  # noqa: F811
-    response = call(api, "POST", "/api/jobs", json={"config": {"approval": True}})
-    assert response.status_code == 400
-    assert response.json()["error"]["field"] == "approval"

@@ -58,3 +58,36 @@ def test_with_quality_check_the_bar_holds_at_95_until_done():
 def test_an_unfinished_job_never_shows_100():
     plan = _plan(["prompts", "generate"])
     assert compute_progress(plan, 2, 0, finished=False, images_planned=10) == 99
+
+
+def test_an_approval_step_weighs_nothing_and_alone_still_sums_to_100():
+    assert normalise_weights(["prompts", "generate", "approval", "finalize"])[2] == 0
+    assert normalise_weights(["approval"]) == [100]
+
+
+def test_approval_goes_after_generation_and_qc_and_processing_waits_for_it():
+    from chalicelib import jobconfig
+    from chalicelib.engine import phase_names_for, with_approval
+
+    config = jobconfig.normalize_config(
+        {"approval": True, "processing": {"convert": True}, "ai": {"quality_check": True, "metadata": True}}
+    )
+    assert phase_names_for(config) == [
+        "prompts",
+        "generate",
+        "quality_check",
+        "approval",
+        "process",
+        "metadata",
+        "finalize",
+    ]
+    # A composed plan keeps its order; the step goes after its last generation or QC phase.
+    assert with_approval(["prompts", "generate", "process", "finalize"]) == [
+        "prompts",
+        "generate",
+        "approval",
+        "process",
+        "finalize",
+    ]
+    assert with_approval(["process", "finalize"]) == ["approval", "process", "finalize"]
+    assert with_approval(["generate", "approval", "finalize"]) == ["generate", "approval", "finalize"]
