@@ -111,6 +111,14 @@ def fail_job(event: dict, context: Any) -> None:
     engine.fail_job(event)
 
 
+@app.lambda_function(name="start_scheduled_job")
+def start_scheduled_job(event: dict, context: Any) -> None:
+    """EventBridge Scheduler's one-time schedule of a job fired."""
+    from chalicelib.services import jobs
+
+    jobs.start_scheduled_job(event)
+
+
 @app.lambda_function(name="cleanup_execution")
 def cleanup_execution(event: dict, context: Any) -> None:
     from chalicelib import engine

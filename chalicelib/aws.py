@@ -7,6 +7,7 @@ its moto server through the settings' endpoint.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -108,3 +109,35 @@ def presigned_url(key: str, expires_s: int = 3600) -> str:
     return s3().generate_presigned_url(
         "get_object", Params={"Bucket": get_settings().bucket, "Key": key}, ExpiresIn=expires_s
     )
+
+
+# --- EventBridge Scheduler ------------------------------------------------------------------
+
+
+def create_one_time_schedule(name: str, at: datetime, payload: dict[str, Any]) -> None:
+    """Invoke the scheduler target once at `at` (UTC) with `payload`; the schedule then deletes
+    itself. Named after the job, so a second schedule for the same job is refused."""
+    settings = get_settings()
+    client("scheduler").create_schedule(
+        Name=name,
+        GroupName=settings.schedule_group,
+        ScheduleExpression=f"at({at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S')})",
+        ScheduleExpressionTimezone="UTC",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        ActionAfterCompletion="DELETE",
+        Target={
+            "Arn": settings.scheduler_target_arn,
+            "RoleArn": settings.scheduler_role_arn,
+            "Input": json.dumps(payload),
+            "RetryPolicy": {"MaximumRetryAttempts": 5, "MaximumEventAgeInSeconds": 3600},
+        },
+    )
+
+
+def delete_schedule(name: str) -> None:
+    """Drop a job's schedule; one that has fired (and deleted itself) is already gone."""
+    try:
+        client("scheduler").delete_schedule(Name=name, GroupName=get_settings().schedule_group)
+    except ClientError as err:
+        if err.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise

@@ -7,6 +7,7 @@ the same checkpoint.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
@@ -81,8 +82,10 @@ def new_job(
     config_id: str | None = None,
     parent_id: str | None = None,
     label: str | None = None,
+    scheduled_at: datetime | None = None,
 ) -> JobModel:
-    """Create a queued job with its snapshot and fixed plan, and take its FIFO ticket."""
+    """Create a job with its snapshot and fixed plan: queued now (with its FIFO ticket), or
+    scheduled (it takes a ticket when its time comes, see `queue_scheduled_job`)."""
     settings = get_settings()
     job_id = job_id or uuid.uuid4().hex
     now = job_repo.utcnow()
@@ -106,7 +109,37 @@ def new_job(
         step="Queued",
         created_at=now,
     )
+    if scheduled_at is not None:
+        return schedule_job(job, scheduled_at)
     return queue_job(job)
+
+
+def schedule_job(job: JobModel, at: datetime) -> JobModel:
+    job.status = JobStatus.SCHEDULED.value
+    job.scheduled_at = at
+    job.step = f"Scheduled for {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    job.save(condition=JobModel.job_id.does_not_exist())
+    with JobLog(job.job_id) as log:
+        when = at.astimezone(UTC).isoformat()
+        log.info(f"Job scheduled for {when}: {int(job.images_planned)} image(s) planned")
+    return job
+
+
+def queue_scheduled_job(job: JobModel) -> bool:
+    """A scheduled job's time has come: it joins the end of its workspace's FIFO queue. False
+    when it is no longer scheduled (cancelled meanwhile, or a repeated delivery)."""
+    if job.status != JobStatus.SCHEDULED.value:
+        return False
+    ticket = semaphore.take_ticket(job.workspace, job.job_id)
+    queued = job_repo.transition(
+        job, JobStatus.QUEUED, JobModel.ticket.set(ticket), JobModel.step.set("Queued")
+    )
+    if not queued:
+        semaphore.drop_ticket(job.workspace, ticket)
+        return False
+    with JobLog(job.job_id) as log:
+        log.info("Scheduled time reached: job queued")
+    return True
 
 
 def queue_job(job: JobModel) -> JobModel:

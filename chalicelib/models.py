@@ -89,6 +89,7 @@ class JobModel(Model):
     error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
+    scheduled_at = UTCDateTimeAttribute(null=True)  # when a scheduled job is due to be queued
     finished_at = UTCDateTimeAttribute(null=True)
     # Index keys derived from workspace, status and label (see index_keys); kept in step on write.
     workspace_status = UnicodeAttribute(null=True)

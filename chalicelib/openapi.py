@@ -185,6 +185,7 @@ def component_schemas() -> dict[str, Any]:
             "attempt": _INT,
             "kind": {"type": "string", "enum": ["generation", "retry"]},
             "created_at": _nullable(_TIME),
+            "scheduled_at": _nullable({**_TIME, "description": "When a scheduled job is due to be queued"}),
             "started_at": _nullable(_TIME),
             "finished_at": _nullable(_TIME),
             "duration_s": _nullable(_NUM),
@@ -392,7 +393,12 @@ def component_schemas() -> dict[str, Any]:
 def _request_bodies() -> dict[str, dict[str, Any]]:
     """Request body schemas by name (inline in the operations that take them)."""
     label = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
-    scheduled = {**_TIME, "nullable": True, "enum": [None], "description": "Not available yet: null only"}
+    scheduled = {
+        **_TIME,
+        "nullable": True,
+        "description": "Start later: an ISO 8601 time with its offset, in the future and within a year. "
+        "The job is `scheduled` until then, then queued in the FIFO order of that moment.",
+    }
     processing = spec_schema(jobconfig.SCHEMA.fields["processing"])
     destination = _obj(
         {name: _destination_param(name) for name in sorted(export_destinations.KEYS)},

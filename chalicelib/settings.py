@@ -34,6 +34,11 @@ ENV_WEBSOCKET_MANAGEMENT_URL = "IMGF_WEBSOCKET_MANAGEMENT_URL"
 ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER = "IMGF_WEBSOCKET_MANAGEMENT_URL_PARAMETER"
 ENV_WEBSOCKET_URL_PARAMETER = "IMGF_WEBSOCKET_URL_PARAMETER"
 ENV_LOCAL_TOKEN = "IMGF_LOCAL_TOKEN"
+# EventBridge Scheduler: where a scheduled job's one-time schedule lives, what it invokes (the
+# `start_scheduled_job` function) and the role it invokes it with.
+ENV_SCHEDULE_GROUP = "IMGF_SCHEDULE_GROUP"
+ENV_SCHEDULER_TARGET_ARN = "IMGF_SCHEDULER_TARGET_ARN"
+ENV_SCHEDULER_ROLE_ARN = "IMGF_SCHEDULER_ROLE_ARN"
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,9 @@ class Settings:
     websocket_management_url_parameter: str | None = None
     websocket_url_parameter: str | None = None
     local_token: str | None = None  # the local stack's user token (imgfactory dev)
+    schedule_group: str = "imgfactory-dev"
+    scheduler_target_arn: str = ""
+    scheduler_role_arn: str = ""
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
@@ -95,6 +103,9 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         websocket_management_url_parameter=env.get(ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER) or None,
         websocket_url_parameter=env.get(ENV_WEBSOCKET_URL_PARAMETER) or None,
         local_token=env.get(ENV_LOCAL_TOKEN) or None,
+        schedule_group=env.get(ENV_SCHEDULE_GROUP, f"imgfactory-{stage}"),
+        scheduler_target_arn=env.get(ENV_SCHEDULER_TARGET_ARN, ""),
+        scheduler_role_arn=env.get(ENV_SCHEDULER_ROLE_ARN, ""),
         provider_urls={
             name: env[key]
             for name, key in (

@@ -42,6 +42,7 @@ def job_summary(job: JobModel) -> dict[str, Any]:
         "attempt": int(job.attempt),
         "kind": "retry" if job.retry else "generation",
         "created_at": iso(job.created_at),
+        "scheduled_at": iso(job.scheduled_at),
         "started_at": iso(job.started_at),
         "finished_at": iso(job.finished_at),
         "duration_s": duration,

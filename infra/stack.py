@@ -24,6 +24,7 @@ from chalicelib import asl
 from chalicelib import settings as env
 from chalicelib.settings import Settings
 from infra.machines import cleanup_rule, machine_arn, machine_name, state_machines
+from infra.scheduler import JobScheduler
 from infra.tables import model_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,14 +50,16 @@ class ImageFactoryStack(Stack):
         self.tables = model_tables(self, settings)
         self.bucket = self._bucket(console_origin)
         job_name = machine_name(settings, "job")
+        self.scheduler = JobScheduler(self, settings)
         self.chalice = Chalice(
             self,
             "ChaliceApp",
             source_dir=str(REPO_ROOT),
             stage_config={
-                "environment_variables": function_environment(
-                    settings, self.bucket.bucket_name, machine_arn(self, job_name)
-                )
+                "environment_variables": {
+                    **function_environment(settings, self.bucket.bucket_name, machine_arn(self, job_name)),
+                    **self.scheduler.environment(),
+                }
             },
         )
         self._size_functions(id)
@@ -68,6 +71,7 @@ class ImageFactoryStack(Stack):
         websocket_url = self.chalice.sam_template.get_output(WEBSOCKET_URL_OUTPUT).value
         self._websocket_parameters(settings, websocket_url)
         self._grant_lambda_role(settings, job_name)
+        self.scheduler.wire(self.chalice, self.chalice.get_role(LAMBDA_ROLE))
         CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
         CfnOutput(self, "WebsocketUrl", value=websocket_url)
         CfnOutput(self, "BucketName", value=self.bucket.bucket_name)

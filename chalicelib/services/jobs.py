@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
 from pynamodb.expressions.update import Action
 
 from chalicelib import aws, jobconfig, semaphore
@@ -37,8 +39,7 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
     unknown = sorted(set(body) - START_KEYS)
     if unknown:
         raise ValidationError(f"{unknown[0]} is an unknown key", field=unknown[0])
-    if body.get("scheduled_at") is not None:
-        raise ValidationError("scheduling jobs for later is not available yet", field="scheduled_at")
+    scheduled_at = parse_scheduled_at(body.get("scheduled_at"))
     if "config_id" in body:
         if "config" in body:
             raise ValidationError("give either config or config_id, not both", field="config_id")
@@ -54,8 +55,67 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
         if not isinstance(label, str) or not label.strip() or len(label) > 200:
             raise ValidationError("must be text of 1 to 200 characters", field="label")
         config = {**config, "label": label.strip()}
-    job = new_job(workspace, config, config_id=config_id)
-    return start_execution(job)
+    job = new_job(workspace, config, config_id=config_id, scheduled_at=scheduled_at)
+    if scheduled_at is None:
+        return start_execution(job)
+    try:
+        aws.create_one_time_schedule(job.job_id, scheduled_at, {"job_id": job.job_id})
+    except Exception as err:
+        job_repo.transition(job, JobStatus.FAILED, JobModel.error.set(f"Could not schedule the job: {err}"))
+        raise
+    return job
+
+
+MAX_SCHEDULE_AHEAD = timedelta(days=365)
+
+
+def parse_scheduled_at(value: Any) -> datetime | None:
+    """An ISO 8601 time with its offset (`2026-12-01T09:00:00+01:00` or `...Z`), in the future."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValidationError("must be an ISO 8601 date and time with its offset", field="scheduled_at")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as err:
+        raise ValidationError(
+            "must be an ISO 8601 date and time with its offset, such as 2026-12-01T09:00:00Z",
+            field="scheduled_at",
+        ) from err
+    if moment.tzinfo is None:
+        raise ValidationError(
+            "needs a time zone offset (Z for UTC, or +01:00 and so on)", field="scheduled_at"
+        )
+    now = datetime.now(UTC)
+    if moment <= now:
+        raise ValidationError("must be in the future", field="scheduled_at")
+    if moment > now + MAX_SCHEDULE_AHEAD:
+        raise ValidationError("must be within a year from now", field="scheduled_at")
+    return moment.astimezone(UTC)
+
+
+def start_scheduled_job(event: dict[str, Any]) -> None:
+    """The job's schedule fired (EventBridge Scheduler, or the local stack's watcher): queue the
+    job and start its execution. Safe to deliver twice: the execution is named after the job."""
+    from chalicelib.engine import queue_scheduled_job
+
+    job = job_repo.find_job(str(event.get("job_id") or ""))
+    if job is None:
+        return
+    if queue_scheduled_job(job) or (job.status == JobStatus.QUEUED.value and not job.execution_arn):
+        try:
+            start_execution(job_repo.get_job(job.job_id))
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ExecutionAlreadyExists":
+                raise
+
+
+def _cancel_scheduled(job: JobModel) -> JobModel:
+    job_repo.require_transition(job, JobStatus.CANCELLED, JobModel.step.set("Cancelled"))
+    aws.delete_schedule(job.job_id)
+    with JobLog(job.job_id) as log:
+        log.info("Job cancelled before its scheduled time")
+    return job_repo.get_job(job.job_id)
 
 
 def load_config(workspace: str, config_id: Any) -> ConfigModel:
@@ -73,9 +133,11 @@ def load_config(workspace: str, config_id: Any) -> ConfigModel:
 def request_stop(workspace: str, job_id: str) -> JobModel:
     """Graceful stop: the current image finishes, the job ends `cancelled` at the next check."""
     job = job_repo.get_job(job_id, workspace)
+    if job.status == JobStatus.SCHEDULED.value:
+        return _cancel_scheduled(job)
     if job.status == JobStatus.QUEUED.value:
         return _cancel_queued(job)
-    if not job_repo.set_control(job, "stop", *(ACTIVE_STATUSES - {JobStatus.QUEUED})):
+    if not job_repo.set_control(job, "stop", *(ACTIVE_STATUSES - {JobStatus.QUEUED, JobStatus.SCHEDULED})):
         raise InvalidStateError(f"job {job_id} is already {job.status}", field="job_id")
     with JobLog(job_id) as log:
         log.info("Stop requested: finishing the current image")
@@ -103,6 +165,8 @@ def force_stop(workspace: str, job_id: str) -> JobModel:
     job = job_repo.get_job(job_id, workspace)
     if JobStatus(job.status).is_final:
         raise InvalidStateError(f"job {job_id} is already {job.status}", field="job_id")
+    if job.status == JobStatus.SCHEDULED.value:
+        return _cancel_scheduled(job)
     if job.status == JobStatus.QUEUED.value:
         job = _cancel_queued(job)
         if job.execution_arn:

@@ -3,7 +3,8 @@
 Tables come from the PynamoDB models, the state machines from the same ASL files the CDK app
 deploys, and Lambda tasks run in this process on our handlers. A watcher stands in for what
 EventBridge does on AWS (start the cleanup machine when a job execution fails, times out or is
-aborted), calling the same cleanup code.
+aborted), calling the same cleanup code, and for EventBridge Scheduler (start a scheduled job when
+its time comes, through the same `start_scheduled_job` handler).
 """
 
 from __future__ import annotations
@@ -87,6 +88,11 @@ class LocalStack:
             s.ENV_SLOT_RECHECK_S: str(self.slot_recheck_s),
             s.ENV_DEFAULT_WORKSPACE: self.workspace,
             s.ENV_LOCAL: "1",
+            s.ENV_SCHEDULE_GROUP: prefix,
+            s.ENV_SCHEDULER_TARGET_ARN: (
+                f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-start_scheduled_job"
+            ),
+            s.ENV_SCHEDULER_ROLE_ARN: f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
         }
         if self.images_per_batch:
             env[s.ENV_IMAGES_PER_BATCH] = str(self.images_per_batch)
@@ -109,6 +115,7 @@ class LocalStack:
         settings = get_settings()
         models.create_tables(settings)
         aws.s3().create_bucket(Bucket=settings.bucket)
+        aws.client("scheduler").create_schedule_group(Name=settings.schedule_group)
         dispatch.install(dispatch.app_handlers())
         prefix = f"imgfactory-{self.stage}"
         arns = {
@@ -122,7 +129,7 @@ class LocalStack:
                 roleArn=ROLE_ARN,
             )
 
-    # --- stand-in for the EventBridge rule on execution status changes -------------------
+    # --- stand-in for the EventBridge rule on execution status changes and for the scheduler
 
     def _watch(self) -> None:
         from chalicelib import aws
@@ -130,6 +137,7 @@ class LocalStack:
         seen: set[str] = set()
         while not self._stop.wait(self.watch_interval_s):
             try:
+                self._fire_due_schedules()
                 for status in ("FAILED", "TIMED_OUT", "ABORTED"):
                     pages = (
                         aws.sfn()
@@ -144,6 +152,28 @@ class LocalStack:
                                 self._start_cleanup(arn)
             except Exception:  # noqa: BLE001 - the watcher must outlive a transient error
                 logging.getLogger("imgfactory.local").exception("watcher pass failed")
+
+    def _fire_due_schedules(self) -> None:
+        """What EventBridge Scheduler does with a one-time `at(...)` schedule whose time has
+        come: invoke its target with its input, then delete it (ActionAfterCompletion DELETE)."""
+        import json
+        from datetime import UTC, datetime
+
+        from chalicelib import aws
+        from chalicelib.settings import get_settings
+        from imgfactory.local import dispatch
+
+        scheduler, group = aws.client("scheduler"), get_settings().schedule_group
+        now = datetime.now(UTC)
+        for listed in scheduler.list_schedules(GroupName=group)["Schedules"]:
+            schedule = scheduler.get_schedule(GroupName=group, Name=listed["Name"])
+            due = datetime.fromisoformat(schedule["ScheduleExpression"][3:-1]).replace(tzinfo=UTC)
+            if due > now:
+                continue
+            target = schedule["Target"]
+            handler = dispatch.HANDLERS[dispatch.function_name_of(target["Arn"])]
+            handler(json.loads(target.get("Input") or "{}"), None)
+            scheduler.delete_schedule(GroupName=group, Name=listed["Name"])
 
     def _start_cleanup(self, execution_arn: str) -> None:
         import json

@@ -281,3 +281,52 @@ def test_outputs_name_the_apis_bucket_and_job_machine(template: dict[str, Any]) 
 def test_template_has_no_cfn_lint_errors(template: dict[str, Any]) -> None:
     errors = [m for m in lint_all(json.dumps(template)) if m.rule.id.startswith("E")]
     assert not errors, [f"{m.rule.id} {m.message}" for m in errors]
+
+
+def test_scheduled_jobs_have_a_group_a_named_target_and_a_role_that_invokes_only_it(
+    template: dict[str, Any],
+) -> None:
+    groups = resources(template, "AWS::Scheduler::ScheduleGroup")
+    assert [group["Name"] for group in groups.values()] == [f"imgfactory-{STAGE}"]
+    functions = resources(template, "AWS::Serverless::Function")
+    target = functions[to_cfn_resource_name("start_scheduled_job")]
+    assert target["FunctionName"] == f"imgfactory-{STAGE}-start_scheduled_job"
+    variables = target["Environment"]["Variables"]
+    assert literal(variables["IMGF_SCHEDULER_TARGET_ARN"]).endswith(
+        f":function:imgfactory-{STAGE}-start_scheduled_job"
+    )
+    assert variables["IMGF_SCHEDULE_GROUP"] == f"imgfactory-{STAGE}"
+
+    roles = resources(template, "AWS::IAM::Role")
+    scheduler_roles = [
+        name
+        for name, role in roles.items()
+        if role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"].get("Service")
+        == "scheduler.amazonaws.com"
+    ]
+    assert len(scheduler_roles) == 1
+    assert variables["IMGF_SCHEDULER_ROLE_ARN"] == {"Fn::GetAtt": [scheduler_roles[0], "Arn"]}
+    invokes = [
+        statement
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        if any(role.get("Ref") == scheduler_roles[0] for role in policy["Roles"])
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+    assert [s["Action"] for s in invokes] == ["lambda:InvokeFunction"]
+    assert literal(invokes[0]["Resource"]).endswith(f":function:imgfactory-{STAGE}-start_scheduled_job")
+
+
+def test_lambda_role_may_manage_only_the_stages_schedules_and_pass_only_the_scheduler_role(
+    template: dict[str, Any],
+) -> None:
+    statements = [
+        statement
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        for statement in policy["PolicyDocument"]["Statement"]
+        if "scheduler:CreateSchedule" in statement["Action"] or statement["Action"] == "iam:PassRole"
+    ]
+    create = next(s for s in statements if "scheduler:CreateSchedule" in s["Action"])
+    assert literal(create["Resource"]).endswith(f":schedule/imgfactory-{STAGE}/*")
+    pass_role = next(s for s in statements if s["Action"] == "iam:PassRole")
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    assert "Fn::GetAtt" in pass_role["Resource"]
