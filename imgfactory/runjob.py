@@ -12,6 +12,13 @@ from imgfactory.client import ApiClient, ApiError
 from imgfactory.progress import ProgressBar
 
 FINAL = {"completed", "failed", "cancelled"}
+# What to tell someone watching a job that waits on something other than the work.
+WAITING_HINTS = {
+    "scheduled": "Scheduled for {scheduled_at}: waiting (Ctrl-C cancels it)",
+    "waiting_for_approval": (
+        "Waiting for your approval: `imgfactory jobs approve {id}` (or `reject`), or use the console"
+    ),
+}
 
 
 def load_job_file(path: Path) -> dict[str, Any]:
@@ -33,13 +40,18 @@ def _safe(text: str) -> str:
 
 def follow(client: ApiClient, job_id: str, bar: ProgressBar, poll_s: float = 0.3) -> dict[str, Any]:
     """Poll the job and its log until it ends; returns the final job."""
-    since = 0
+    since, status = 0, ""
     while True:
         job = client.get(f"/api/jobs/{job_id}")["job"]
         logs = client.get(f"/api/jobs/{job_id}/logs", since=since, level="standard")
         for line in logs["lines"]:
             bar.message(f"  {line['message']}")
         since = logs["next"]
+        if job["status"] != status:
+            status = job["status"]
+            hint = WAITING_HINTS.get(status)
+            if hint:
+                bar.message(hint.format(id=job_id, scheduled_at=job.get("scheduled_at")))
         bar.update(job["progress"], job["status"], job["step"])
         if job["status"] in FINAL:
             return job

@@ -175,6 +175,7 @@ export function jobView(root, jobId) {
     fill(
       times,
       pair("Created", formatDateTime(job.created_at)),
+      job.scheduled_at ? pair("Scheduled for", formatDateTime(job.scheduled_at)) : null,
       pair("Started", formatDateTime(job.started_at)),
       pair("Finished", formatDateTime(job.finished_at)),
       pair("Duration", formatDuration(job.duration_s)),

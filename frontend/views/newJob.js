@@ -17,6 +17,8 @@ const FIELDS = {
   debug: "debug",
   "ai.quality_check": "quality_check",
   "ai.metadata": "metadata",
+  approval: "approval",
+  scheduled_at: "scheduled_at",
   advanced: "advanced",
 };
 
@@ -84,7 +86,7 @@ function build() {
     "form",
     { class: "job-form", novalidate: true, "data-testid": "new-job-form" },
     h("div", { class: "dialog-head" }, h("h2", { id: "new-job-title", class: "dialog-title" }, "New job")),
-    h("p", { class: "dialog-text" }, "The job starts at once, or waits in the queue while another job runs."),
+    h("p", { class: "dialog-text" }, "The job starts at once (or at the time you set), or waits in the queue while another job runs."),
     formError,
     field("label", "Label", h("input", { type: "text", autocomplete: "off", placeholder: "job_YYYYMMDD_HHMMSS" }),
       "Optional. A name to find the job by."),
@@ -114,6 +116,7 @@ function build() {
         checkbox("debug", "Debug logs", "Keep technical log lines too."),
         checkbox("quality_check", "Quality check"),
         checkbox("metadata", "Metadata"),
+        checkbox("approval", "Wait for my approval", "Hold after generation and quality check until approved."),
       ),
       h(
         "p",
@@ -121,6 +124,12 @@ function build() {
         "Off by default in this form for now. Quality check flags blank or wrong-size images; " +
           "metadata writes a title, description and tags per image.",
       ),
+    ),
+    field(
+      "scheduled_at",
+      "Start at",
+      h("input", { type: "datetime-local", step: "60" }),
+      "Optional, in your time zone. Empty: start now.",
     ),
     h(
       "details",
@@ -213,6 +222,7 @@ function readConfig() {
   config.keyword_random = controls.keyword_random.checked;
   config.debug = controls.debug.checked;
   config.ai = { quality_check: controls.quality_check.checked, metadata: controls.metadata.checked };
+  if (controls.approval.checked) config.approval = true;
   let advanced = {};
   const raw = controls.advanced.value.trim();
   if (raw) {
@@ -225,7 +235,18 @@ function readConfig() {
       throw Object.assign(new Error("Advanced JSON must be an object, e.g. {\"debug\": true}"), { field: "advanced" });
     }
   }
-  return { config: deepMerge(config, advanced), advanced };
+  return { config: deepMerge(config, advanced), advanced, scheduledAt: readScheduledAt() };
+}
+
+/** The "Start at" local time as an ISO 8601 UTC time, or undefined to start now. */
+function readScheduledAt() {
+  const value = controls.scheduled_at.value;
+  if (!value) return undefined;
+  const moment = new Date(value);
+  if (Number.isNaN(moment.getTime())) {
+    throw Object.assign(new Error("Start at is not a valid date and time"), { field: "scheduled_at" });
+  }
+  return moment.toISOString();
 }
 
 function fieldFor(path, advanced) {
@@ -248,9 +269,12 @@ async function onSubmit(event) {
   submitButton.disabled = true;
   submitButton.textContent = "Starting…";
   try {
-    const { job } = await api.startJob({ config: built.config });
+    const body = { config: built.config };
+    if (built.scheduledAt) body.scheduled_at = built.scheduledAt;
+    const { job } = await api.startJob(body);
     dialog.close();
-    toast(`Job “${job.label}” started`, "success");
+    const when = job.scheduled_at ? new Date(job.scheduled_at).toLocaleString() : "";
+    toast(job.status === "scheduled" ? `Job “${job.label}” scheduled for ${when}` : `Job “${job.label}” started`, "success");
     window.dispatchEvent(new CustomEvent("imgfactory:job-started", { detail: job }));
     window.location.hash = `#/jobs/${encodeURIComponent(job.id)}`;
   } catch (err) {

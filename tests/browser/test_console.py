@@ -232,3 +232,31 @@ def test_a_job_waiting_for_approval_is_approved_or_rejected_from_its_page(consol
     rejected = "Error: Rejected at the approval step: wrong season"
     expect(page.get_by_test_id("job-error")).to_have_text(rejected)
     assert console.errors == []
+
+
+def test_a_user_schedules_a_job_for_later_and_cancels_it(console: Console) -> None:
+    from datetime import datetime, timedelta
+
+    from playwright.sync_api import expect
+
+    page = console.sign_in()
+    later = (datetime.now() + timedelta(hours=2)).replace(second=0, microsecond=0)  # browser's zone
+    page.get_by_test_id("new-job").click()
+    form = page.get_by_test_id("new-job-dialog")
+    form.get_by_label("Label", exact=True).fill("Night job")
+    form.get_by_label("Keywords", exact=True).fill("quiet street")
+    form.get_by_label("Wait for my approval").check()
+    form.get_by_label("Start at", exact=True).fill(later.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_role("button", name="Start job").click()
+
+    expect(page).to_have_url(re.compile(r"#/jobs/[0-9a-f]{32}$"))
+    expect(page.get_by_test_id("job-status")).to_have_text("Scheduled")
+    expect(page.get_by_test_id("toast").first).to_contain_text("scheduled for")
+    job_id = page.get_by_test_id("job-id").inner_text()
+    job = api(console.stack, "GET", f"/api/jobs/{job_id}").json()["job"]
+    assert job["snapshot"]["approval"] is True
+    assert datetime.fromisoformat(job["scheduled_at"]).astimezone().replace(tzinfo=None) == later
+
+    page.get_by_test_id("action-stop").click()
+    expect(page.get_by_test_id("job-status")).to_have_text("Cancelled")
+    assert not console.errors, f"JavaScript errors: {console.errors}"

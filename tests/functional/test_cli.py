@@ -12,7 +12,7 @@ import requests
 from imgfactory import jobs_cli
 from imgfactory.cli import main
 from imgfactory.local.stack import free_port
-from tests.functional.helpers import wait_status
+from tests.functional.helpers import wait_status, wait_until
 
 CONFIG = {"generations": 2, "ai": {"quality_check": False, "metadata": False}}
 
@@ -218,3 +218,62 @@ def test_the_api_comes_from_options_then_environment_then_the_dev_file(
     state = tmp_path / "dev.json"
     state.write_text(json.dumps({"api": "http://dev", "token": "t-dev"}))
     assert jobs_cli.resolve_api(*explicit, environ=environ, state_file=state) == expected
+
+
+def test_approve_and_reject_from_the_command_line(running, capsys):
+    waiting = []
+    for _ in range(2):
+        response = requests.post(
+            f"{running.api.url}/api/jobs",
+            json={"config": {**CONFIG, "generations": 1, "approval": True}},
+            headers={"Authorization": f"Bearer {running.token}"},
+            timeout=30,
+        )
+        waiting.append(response.json()["job"]["id"])
+    wait_status(waiting[0], "waiting_for_approval", timeout=60)
+    assert jobs(running, "approve", waiting[0][:8]) == 0
+    assert "Approved:" in capsys.readouterr().out
+    wait_status(waiting[0], "completed", timeout=60)
+
+    wait_status(waiting[1], "waiting_for_approval", timeout=60)
+    assert jobs(running, "reject", waiting[1], "--reason", "too dark") == 0
+    assert "fails at its approval step" in capsys.readouterr().out
+    assert wait_status(waiting[1], "failed").error == "Rejected at the approval step: too dark"
+    assert jobs(running, "approve", waiting[1]) == 1
+    assert "not waiting for approval" in capsys.readouterr().err
+
+
+def test_run_tells_how_to_approve_a_job_waiting_for_approval(running, tmp_path, capsys):
+    import threading
+
+    job_file = tmp_path / "job.json"
+    job_file.write_text(json.dumps({"config": {**CONFIG, "generations": 1, "approval": True}}))
+    exit_codes: list[int] = []
+    options = ["--api", running.api.url, "--token", running.token, "--out", str(tmp_path)]
+    thread = threading.Thread(target=lambda: exit_codes.append(main(["run", str(job_file), *options])))
+    thread.start()
+    job_id = wait_until(lambda: _newest_waiting(running), timeout=60)
+    err, out = "", ""
+
+    def hint_shown() -> bool:
+        nonlocal err, out
+        printed = capsys.readouterr()
+        err, out = err + printed.err, out + printed.out
+        return f"Waiting for your approval: `imgfactory jobs approve {job_id}`" in err  # by the bar
+
+    wait_until(hint_shown, timeout=30)
+    assert jobs(running, "approve", job_id) == 0
+    thread.join(timeout=60)
+    assert exit_codes == [0]
+    assert "Job completed" in out + capsys.readouterr().out
+
+
+def _newest_waiting(running) -> str | None:
+    response = requests.get(
+        f"{running.api.url}/api/jobs",
+        params={"status": "waiting_for_approval", "limit": 1},
+        headers={"Authorization": f"Bearer {running.token}"},
+        timeout=30,
+    )
+    items = response.json()["items"]
+    return items[0]["id"] if items else None
