@@ -119,6 +119,14 @@ def start_scheduled_job(event: dict, context: Any) -> None:
     jobs.start_scheduled_job(event)
 
 
+@app.lambda_function(name="build_export")
+def build_export(event: dict, context: Any) -> None:
+    """Write one export recorded by an export request (invoked asynchronously)."""
+    from chalicelib import exports
+
+    exports.build_export(event)
+
+
 @app.lambda_function(name="cleanup_execution")
 def cleanup_execution(event: dict, context: Any) -> None:
     from chalicelib import engine

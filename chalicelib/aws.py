@@ -141,3 +141,11 @@ def delete_schedule(name: str) -> None:
     except ClientError as err:
         if err.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
+
+
+# --- Lambda ---------------------------------------------------------------------------------
+
+
+def invoke_async(function_arn: str, payload: dict[str, Any]) -> None:
+    """Hand work to another function without waiting for it (Lambda's `Event` invocation)."""
+    client("lambda").invoke(FunctionName=function_arn, InvocationType="Event", Payload=json.dumps(payload))

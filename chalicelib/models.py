@@ -370,6 +370,11 @@ class ExportModel(Model):
     progress = NumberAttribute(default=0)
     step = UnicodeAttribute(default="")
     error = UnicodeAttribute(null=True)
+    # Why it failed, as the API answers it: {"status", "code", "message", "field"}.
+    failure = JSONAttribute(null=True)
+    # What to build, kept for the function that builds it: {"job_id"} or {"ids"}, and the
+    # custom folder to remember once it is written.
+    request = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
 

@@ -541,6 +541,8 @@ class Operation:
     query: tuple[Param, ...] = ()
     errors: tuple[int, ...] = (400,)
     public: bool = False
+    # A second success: 202 with the same body, for work still going on when the answer is due.
+    accepted: str | None = None
 
 
 _DATE = {"type": "string", "example": "2025-03-04"}
@@ -550,6 +552,10 @@ _FROM = Param("from", _DATE, "Created on or after: a date (YYYY-MM-DD, a whole d
 _TO = Param("to", _DATE, "Created on or before: a date (YYYY-MM-DD, inclusive) or an ISO 8601 time")
 _JOB_CONTROL = (400, 404)
 _EXPORT_ERRORS = (400, 404, 409, 500)
+_STILL_BUILDING = (
+    "Accepted: the export is still being built (status `building`); follow it with "
+    "`GET /api/exports/{id}` until it is `ready` (with its link) or `failed`"
+)
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/health"): Operation(
@@ -780,7 +786,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "One `.xlsx` per job and `summary.txt`; unknown or failing jobs are listed as skipped.",
         status=201,
         response="ExportEnvelope",
-        response_description="Created: the export is ready (or failed)",
+        response_description="Created: the export is ready",
+        accepted=_STILL_BUILDING,
         body="export_jobs",
         errors=_EXPORT_ERRORS,
     ),
@@ -790,6 +797,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The job's `.xlsx` (summary, as-run settings, every image's metadata). A destination other "
         "than the default comes as query parameters.",
         response="ExportEnvelope",
+        response_description="The export is ready",
+        accepted=_STILL_BUILDING,
         query=tuple(
             Param(name, _destination_param(name), "Destination (as in the POST form's body)")
             for name in sorted(export_destinations.KEYS)
@@ -802,7 +811,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The same as the GET form, with the destination in the body.",
         status=201,
         response="ExportEnvelope",
-        response_description="Created: the export is ready (or failed)",
+        response_description="Created: the export is ready",
+        accepted=_STILL_BUILDING,
         body="export_job",
         errors=_EXPORT_ERRORS,
     ),
@@ -812,7 +822,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "`images/<file>` for each image with a file, and `metadata.xlsx` listing them.",
         status=201,
         response="ExportEnvelope",
-        response_description="Created: the export is ready (or failed)",
+        response_description="Created: the export is ready",
+        accepted=_STILL_BUILDING,
         body="export_images",
         errors=_EXPORT_ERRORS,
     ),
@@ -939,6 +950,8 @@ def _operation(method: str, path: str, entry: Any, body_schemas: dict[str, dict[
     if op.response is not None:
         success["content"] = {"application/json": {"schema": _ref(op.response)}}
     responses: dict[str, Any] = {str(op.status): success}
+    if op.accepted:
+        responses["202"] = {**success, "description": op.accepted}
     errors = set(op.errors) | (set() if op.public else {401})
     for status in sorted(errors):
         responses[str(status)] = _error_response(status)

@@ -39,6 +39,10 @@ ENV_LOCAL_TOKEN = "IMGF_LOCAL_TOKEN"
 ENV_SCHEDULE_GROUP = "IMGF_SCHEDULE_GROUP"
 ENV_SCHEDULER_TARGET_ARN = "IMGF_SCHEDULER_TARGET_ARN"
 ENV_SCHEDULER_ROLE_ARN = "IMGF_SCHEDULER_ROLE_ARN"
+# Exports are built by the `build_export` function, invoked asynchronously; the request waits
+# this long for it before answering 202 with the export still `building`.
+ENV_EXPORT_FUNCTION_ARN = "IMGF_EXPORT_FUNCTION_ARN"
+ENV_EXPORT_WAIT_S = "IMGF_EXPORT_WAIT_S"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Settings:
     schedule_group: str = "imgfactory-dev"
     scheduler_target_arn: str = ""
     scheduler_role_arn: str = ""
+    export_function_arn: str = ""
+    export_wait_s: int = 20  # well inside API Gateway's 29 seconds
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
@@ -106,6 +112,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         schedule_group=env.get(ENV_SCHEDULE_GROUP, f"imgfactory-{stage}"),
         scheduler_target_arn=env.get(ENV_SCHEDULER_TARGET_ARN, ""),
         scheduler_role_arn=env.get(ENV_SCHEDULER_ROLE_ARN, ""),
+        export_function_arn=env.get(ENV_EXPORT_FUNCTION_ARN, ""),
+        export_wait_s=_int(env, ENV_EXPORT_WAIT_S, 20),
         provider_urls={
             name: env[key]
             for name, key in (

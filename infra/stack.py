@@ -23,6 +23,7 @@ from constructs import Construct
 from chalicelib import asl
 from chalicelib import settings as env
 from chalicelib.settings import Settings
+from infra.exports import builder_environment, wire_export_builder
 from infra.machines import cleanup_rule, machine_arn, machine_name, state_machines
 from infra.scheduler import JobScheduler
 from infra.tables import model_tables
@@ -59,6 +60,7 @@ class ImageFactoryStack(Stack):
                 "environment_variables": {
                     **function_environment(settings, self.bucket.bucket_name, machine_arn(self, job_name)),
                     **self.scheduler.environment(),
+                    **builder_environment(self, settings),
                 }
             },
         )
@@ -72,6 +74,7 @@ class ImageFactoryStack(Stack):
         self._websocket_parameters(settings, websocket_url)
         self._grant_lambda_role(settings, job_name)
         self.scheduler.wire(self.chalice, self.chalice.get_role(LAMBDA_ROLE))
+        wire_export_builder(self, settings, self.chalice, self.chalice.get_role(LAMBDA_ROLE))
         CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
         CfnOutput(self, "WebsocketUrl", value=websocket_url)
         CfnOutput(self, "BucketName", value=self.bucket.bucket_name)

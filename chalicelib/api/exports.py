@@ -16,8 +16,12 @@ bp = Blueprint(__name__)
 DESTINATION_PARAMS = ("kind", "folder", "filename", "on_duplicate")
 
 
-def _created(record: Any) -> Response:
-    return Response({"export": exports.export_view(record)}, status_code=201)
+def _created(record: Any, ready_status: int = 201) -> Response:
+    """Ready within the wait: 201 (200 for the GET) with the link; still building: 202, to be
+    followed with `GET /api/exports/{id}`; failed: the error it failed with."""
+    exports.raise_if_failed(record)
+    status = ready_status if record.status == "ready" else 202
+    return Response({"export": exports.export_view(record)}, status_code=status)
 
 
 def _destination_of(body: dict[str, Any]) -> Any:
@@ -34,12 +38,12 @@ def export_jobs() -> Response:
 
 
 @route(bp, "/api/jobs/{job_id}/export", methods=["GET"])
-def export_job(job_id: str) -> dict[str, Any]:
+def export_job(job_id: str) -> Response:
     """The destination, if not the default, comes as query parameters (`kind`, `folder`, …)."""
     request = bp.current_request
     params = query(request)
     destination = {name: params[name] for name in DESTINATION_PARAMS if name in params} or None
-    return {"export": exports.export_view(exports.export_job(workspace_of(request), job_id, destination))}
+    return _created(exports.export_job(workspace_of(request), job_id, destination), ready_status=200)
 
 
 @route(bp, "/api/jobs/{job_id}/export", methods=["POST"])

@@ -1,7 +1,24 @@
-"""Exports: job spreadsheets and ZIPs streamed to S3 (SPEC §5). The routes use these four."""
+"""Exports: job spreadsheets and ZIPs streamed to S3 (SPEC §5). The routes use these;
+`build_export` is the function that writes one."""
 
 from __future__ import annotations
 
-from chalicelib.exports.service import export_images, export_job, export_jobs, export_view, get_export
+from chalicelib.exports.service import (
+    build_export,
+    export_images,
+    export_job,
+    export_jobs,
+    export_view,
+    get_export,
+    raise_if_failed,
+)
 
-__all__ = ["export_images", "export_job", "export_jobs", "export_view", "get_export"]
+__all__ = [
+    "build_export",
+    "export_images",
+    "export_job",
+    "export_jobs",
+    "export_view",
+    "get_export",
+    "raise_if_failed",
+]

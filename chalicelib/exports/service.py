@@ -2,11 +2,11 @@
 ZIP of chosen images with `metadata.xlsx`; each written to S3 as it is produced and recorded in
 the exports table (`building` → `ready` | `failed`, with progress and step).
 
-For now an export runs synchronously inside the API request that asks for it, which suits the
-sizes the console produces (API Gateway's 29-second limit is the bound). Large exports (thousands
-of images, several GB) would move to a Step Functions task: the route would answer 202 with the
-`building` record and the client would follow `GET /api/exports/{id}`, which already reports
-progress and step. Memory does not depend on the size either way (see `zipstream`).
+A request checks what it can at once (a bad body is a 400, unknown things a 404), records the
+export as `building` and hands it to the `build_export` function (an asynchronous Lambda
+invocation), then waits a little: a small export is answered `ready` with its link, a large one
+`building` (202), to be followed with `GET /api/exports/{id}`. So no export is bound by API
+Gateway's 29 seconds, and memory does not depend on the size (see `zipstream`).
 """
 
 from __future__ import annotations
@@ -99,11 +99,18 @@ class Build:
         return MultipartWriter(storage.S3MultipartSink(self.key, content_type, filename=filename))
 
 
-@contextmanager
-def _building(
-    workspace: str, kind: str, destination: Destination, *, stem: str, extension: str
-) -> Iterator[Build]:
-    """Record the export, run the body, then mark it `ready`, or `failed` with the reason."""
+def _start(
+    workspace: str,
+    kind: str,
+    destination: Destination,
+    *,
+    stem: str,
+    extension: str,
+    request: dict[str, Any],
+) -> ExportModel:
+    """Record the export, hand it to `build_export`, and wait up to `export_wait_s` for it."""
+    from chalicelib.settings import get_settings
+
     export_id = uuid.uuid4().hex
     key = resolve_key(
         workspace,
@@ -113,6 +120,7 @@ def _building(
         export_id=export_id,
         exists=storage.object_exists,
     )
+    remembered = destination.folder if destination.custom and destination.folder else None
     record = ExportModel(
         export_id,
         workspace=workspace,
@@ -121,19 +129,54 @@ def _building(
         key=key,
         progress=0,
         step=GATHERING,
+        request={**request, "remember_folder": remembered},
         created_at=utcnow(),
     )
     record.save()
+    settings = get_settings()
+    try:
+        aws.invoke_async(settings.export_function_arn, {"export_id": export_id})
+    except Exception as err:
+        log.exception("export %s could not be handed to build_export", export_id)
+        failed = ExportFailedError(f"export {export_id} could not be started; try again", export_id)
+        _mark_failed(record, failed)
+        raise failed from err
+    return wait_for(record, settings.export_wait_s)
+
+
+def wait_for(record: ExportModel, timeout_s: float, interval_s: float = 0.1) -> ExportModel:
+    """The record once it is no longer `building`, or as it is when the time is up."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while record.status == "building" and time.monotonic() < deadline:
+        time.sleep(interval_s)
+        record.refresh(consistent_read=True)
+    return record
+
+
+def build_export(event: dict[str, Any]) -> None:
+    """The `build_export` function: write the export recorded as `building`, then mark it
+    `ready`, or `failed` with the reason. It never raises, so Lambda does not retry a build
+    that has already recorded its outcome."""
+    try:
+        record = ExportModel.get(str(event.get("export_id")), consistent_read=True)
+    except ExportModel.DoesNotExist:
+        log.warning("build_export: no export %s", event.get("export_id"))
+        return
+    if record.status != "building":
+        return  # a repeated delivery of a finished build
     build = Build(record)
     try:
-        yield build
+        BUILDERS[str(record.kind)](build, dict(record.request or {}))
     except ImageFactoryError as err:
-        _mark_failed(record, err.message)
-        raise
-    except Exception as err:
-        log.exception("export %s (%s) failed", export_id, kind)
-        _mark_failed(record, "the export could not be written; try again")
-        raise ExportFailedError(f"export {export_id} could not be written; try again", export_id) from err
+        _mark_failed(record, err)
+        return
+    except Exception:
+        log.exception("export %s (%s) failed", record.export_id, record.kind)
+        message = f"export {record.export_id} could not be written; try again"
+        _mark_failed(record, ExportFailedError(message, record.export_id))
+        return
     record.update(
         actions=[
             ExportModel.status.set("ready"),
@@ -141,16 +184,36 @@ def _building(
             ExportModel.progress.set(100),
         ]
     )
-    if destination.custom and destination.folder:
+    folder = (record.request or {}).get("remember_folder")
+    if folder:
         try:
-            remember_folder(workspace, extension, destination.folder)
+            remember_folder(str(record.workspace), str(record.key).rsplit(".", 1)[-1], folder)
         except Exception:  # noqa: BLE001 - the file is written; only the suggestion is lost
-            log.exception("could not remember export folder of %s", workspace)
+            log.exception("could not remember export folder of %s", record.workspace)
 
 
-def _mark_failed(record: ExportModel, message: str) -> None:
+def raise_if_failed(record: ExportModel) -> ExportModel:
+    """A request that waited for its export answers a failed build as the error it was."""
+    if record.status != "failed":
+        return record
+    failure = dict(record.failure or {})
+    error = ImageFactoryError(str(failure.get("message") or record.error or "the export failed"))
+    error.code = str(failure.get("code") or ExportFailedError.code)
+    error.http_status = int(failure.get("status") or ExportFailedError.http_status)
+    error.field = failure.get("field")
+    raise error
+
+
+def _mark_failed(record: ExportModel, err: ImageFactoryError) -> None:
+    failure = {"status": err.http_status, "code": err.code, "message": err.message[:1000], "field": err.field}
     try:
-        record.update(actions=[ExportModel.status.set("failed"), ExportModel.error.set(message[:1000])])
+        record.update(
+            actions=[
+                ExportModel.status.set("failed"),
+                ExportModel.error.set(err.message[:1000]),
+                ExportModel.failure.set(failure),
+            ]
+        )
     except Exception:  # noqa: BLE001 - the original error matters more than this one
         log.exception("could not mark export %s failed", record.export_id)
 
@@ -239,13 +302,16 @@ def export_job(workspace: str, job_id: str, destination: Any = None) -> ExportMo
         raise NotFoundError(f"job {job_id[:MAX_ID_LENGTH]}… not found", field="job_id")
     job = job_repo.get_job(job_id, workspace)
     stem = safe_label(job.label, "job")
-    with _building(workspace, KIND_JOB, where, stem=stem, extension="xlsx") as build:
-        build.step(CREATING_EXCEL, 5)
-        images = build.counted(ImageModel.by_job.query(job.job_id), int(job.images_planned), 5, 90)
-        with xlsx.job_workbook(job, images) as workbook, build.writer(XLSX_TYPE) as out:
-            for chunk in file_chunks(workbook):
-                out.write(chunk)
-    return build.record
+    return _start(workspace, KIND_JOB, where, stem=stem, extension="xlsx", request={"job_id": job.job_id})
+
+
+def _build_job(build: Build, request: dict[str, Any]) -> None:
+    job = job_repo.get_job(request["job_id"], str(build.record.workspace))
+    build.step(CREATING_EXCEL, 5)
+    images = build.counted(ImageModel.by_job.query(job.job_id), int(job.images_planned), 5, 90)
+    with xlsx.job_workbook(job, images) as workbook, build.writer(XLSX_TYPE) as out:
+        for chunk in file_chunks(workbook):
+            out.write(chunk)
 
 
 # --- jobs ZIP -------------------------------------------------------------------------------
@@ -255,35 +321,39 @@ def export_jobs(workspace: str, body: dict[str, Any]) -> ExportModel:
     """One `.xlsx` per job and `summary.txt`. A job that is unknown or fails is listed in the
     summary as skipped with the reason; the export fails only if no job could be exported."""
     ids, where = _checked_body(body, MAX_JOBS, "job")
-    jobs: dict[str, JobModel] = {}
-    for job_id in ids:
-        job = job_repo.find_job(job_id)
-        if job is not None and job.workspace == workspace:
-            jobs[job_id] = job
-    if not jobs:
+    if not any(_own_job(workspace, job_id) for job_id in ids):
         raise NotFoundError("none of the jobs was found", field="ids")
-    with _building(workspace, KIND_JOBS, where, stem="bulk_export", extension="zip") as build:
-        build.step(CREATING_EXCEL, 5)
-        lines: list[tuple[str, str | None, str, str | None]] = []  # (id, label, file, skip reason)
-        taken: set[str] = set()
-        with _zip_upload(build) as archive:
-            for done, job_id in enumerate(ids, 1):
-                job = jobs.get(job_id)
-                if job is None:
-                    lines.append((job_id, None, "", "job not found"))
-                    continue
-                name = _add_job_sheet(archive, job, taken)
-                if name is None:
-                    lines.append((job_id, job.label, "", "its spreadsheet could not be written"))
-                else:
-                    lines.append((job_id, job.label, name, None))
-                build.advance(5 + 85 * done / len(ids))
-            if not any(reason is None for *_, reason in lines):
-                export_id = build.record.export_id
-                raise ExportFailedError(f"export {export_id}: none of the jobs could be exported", export_id)
-            build.step(ZIPPING, 92)
-            add_bytes(archive, entry_info("summary.txt"), summary_text(lines, utcnow()).encode())
-    return build.record
+    return _start(workspace, KIND_JOBS, where, stem="bulk_export", extension="zip", request={"ids": ids})
+
+
+def _own_job(workspace: str, job_id: str) -> JobModel | None:
+    job = job_repo.find_job(job_id)
+    return job if job is not None and job.workspace == workspace else None
+
+
+def _build_jobs(build: Build, request: dict[str, Any]) -> None:
+    ids: list[str] = list(request["ids"])
+    jobs = {job_id: _own_job(str(build.record.workspace), job_id) for job_id in ids}
+    build.step(CREATING_EXCEL, 5)
+    lines: list[tuple[str, str | None, str, str | None]] = []  # (id, label, file, skip reason)
+    taken: set[str] = set()
+    with _zip_upload(build) as archive:
+        for done, job_id in enumerate(ids, 1):
+            job = jobs.get(job_id)
+            if job is None:
+                lines.append((job_id, None, "", "job not found"))
+                continue
+            name = _add_job_sheet(archive, job, taken)
+            if name is None:
+                lines.append((job_id, job.label, "", "its spreadsheet could not be written"))
+            else:
+                lines.append((job_id, job.label, name, None))
+            build.advance(5 + 85 * done / len(ids))
+        if not any(reason is None for *_, reason in lines):
+            export_id = build.record.export_id
+            raise ExportFailedError(f"export {export_id}: none of the jobs could be exported", export_id)
+        build.step(ZIPPING, 92)
+        add_bytes(archive, entry_info("summary.txt"), summary_text(lines, utcnow()).encode())
 
 
 def _add_job_sheet(archive: ZipFile, job: JobModel, taken: set[str]) -> str | None:
@@ -331,25 +401,35 @@ def export_images(workspace: str, body: dict[str, Any]) -> ExportModel:
     images = [image for image in load_images(workspace, ids) if image.current_key or image.original_key]
     if not images:
         raise ConflictError("none of the images has a file yet", field="ids")
-    with _building(workspace, KIND_IMAGES, where, stem="exported_images", extension="zip") as build:
-        build.step(ZIPPING, 5)
-        rows: list[tuple[str, ImageModel]] = []
-        taken: set[str] = set()
-        with _zip_upload(build) as archive:
-            for image in build.counted(images, len(images), 5, 90):
-                key = str(image.current_key or image.original_key)
-                try:
-                    size, chunks = storage.open_object(key)
-                except MissingObjectError:
-                    log.warning("image export: %s has no object at %s; skipped", image.image_id, key)
-                    continue
-                name = unique_name(key.rsplit("/", 1)[-1], taken)
-                add_stream(archive, entry_info(f"images/{name}", image.created_at), chunks, size)
-                rows.append((name, image))
-            if not rows:
-                raise ConflictError("none of the images' files exists any more", field="ids")
-            build.step(CREATING_EXCEL, 92)
-            with xlsx.metadata_workbook(rows) as workbook:
-                info = entry_info("metadata.xlsx")
-                add_stream(archive, info, file_chunks(workbook), file_size(workbook))
-    return build.record
+    request = {"ids": [image.image_id for image in images]}
+    return _start(workspace, KIND_IMAGES, where, stem="exported_images", extension="zip", request=request)
+
+
+def _build_images(build: Build, request: dict[str, Any]) -> None:
+    ids: list[str] = list(request["ids"])
+    found = {image.image_id: image for image in ImageModel.batch_get(ids)}
+    # In the order asked; an image deleted since the request is left out like a missing file.
+    images = [found[i] for i in ids if i in found and found[i].workspace == build.record.workspace]
+    build.step(ZIPPING, 5)
+    rows: list[tuple[str, ImageModel]] = []
+    taken: set[str] = set()
+    with _zip_upload(build) as archive:
+        for image in build.counted(images, len(images), 5, 90):
+            key = str(image.current_key or image.original_key)
+            try:
+                size, chunks = storage.open_object(key)
+            except MissingObjectError:
+                log.warning("image export: %s has no object at %s; skipped", image.image_id, key)
+                continue
+            name = unique_name(key.rsplit("/", 1)[-1], taken)
+            add_stream(archive, entry_info(f"images/{name}", image.created_at), chunks, size)
+            rows.append((name, image))
+        if not rows:
+            raise ConflictError("none of the images' files exists any more", field="ids")
+        build.step(CREATING_EXCEL, 92)
+        with xlsx.metadata_workbook(rows) as workbook:
+            info = entry_info("metadata.xlsx")
+            add_stream(archive, info, file_chunks(workbook), file_size(workbook))
+
+
+BUILDERS = {KIND_JOB: _build_job, KIND_JOBS: _build_jobs, KIND_IMAGES: _build_images}

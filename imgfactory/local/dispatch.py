@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,9 @@ def install(new_handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> No
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps({"errorType": "ResourceNotFound", "errorMessage": function_name}).encode()
         event = json.loads(body) if body else {}
+        if (headers or {}).get("X-Amz-Invocation-Type") == "Event":  # asynchronous, as on AWS
+            threading.Thread(target=_run_detached, args=(handler, event), daemon=True).start()
+            return b""
         try:
             result = handler(event, None)
         except Exception as err:  # noqa: BLE001 - reported to Step Functions like Lambda does
@@ -52,6 +56,13 @@ def install(new_handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> No
 
     LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
     _installed = True
+
+
+def _run_detached(handler: Callable[[dict[str, Any], Any], Any], event: dict[str, Any]) -> None:
+    try:
+        handler(event, None)
+    except Exception:  # noqa: BLE001 - nobody waits for an asynchronous invocation
+        log.warning("asynchronous invocation failed: %s", traceback.format_exc())
 
 
 def app_handlers() -> dict[str, Callable[[dict[str, Any], Any], Any]]:

@@ -93,6 +93,7 @@ class LocalStack:
                 f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-start_scheduled_job"
             ),
             s.ENV_SCHEDULER_ROLE_ARN: f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
+            s.ENV_EXPORT_FUNCTION_ARN: f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-build_export",
         }
         if self.images_per_batch:
             env[s.ENV_IMAGES_PER_BATCH] = str(self.images_per_batch)

@@ -307,3 +307,57 @@ def test_an_image_whose_file_is_gone_is_left_out(api):  # noqa: F811
     alone = call(api, "POST", "/api/images/export", json={"ids": [first.image_id]})
     assert alone.status_code == 409
     assert alone.json()["error"]["field"] == "ids"
+
+
+@pytest.fixture
+def no_wait(monkeypatch):
+    """The request does not wait for the build, as with an export too large to finish in time."""
+    from chalicelib import settings
+
+    monkeypatch.setenv(settings.ENV_EXPORT_WAIT_S, "0")
+    settings.reset_settings()
+    yield
+    monkeypatch.undo()
+    settings.reset_settings()
+
+
+def test_an_export_not_ready_in_time_answers_202_and_is_followed_to_its_link(api, jobs, no_wait):  # noqa: F811
+    import threading
+    from unittest import mock
+
+    from chalicelib.exports import service
+    from tests.functional.helpers import wait_until
+
+    gate = threading.Event()
+    build_images = service.BUILDERS[service.KIND_IMAGES]
+
+    def held(build, request):
+        gate.wait(10)  # still building when the request answers
+        build_images(build, request)
+
+    def finished(export_id: str) -> dict | None:
+        export = call(api, "GET", f"/api/exports/{export_id}").json()["export"]
+        return export if export["status"] != "building" else None
+
+    ids = [image.image_id for image in images_of(jobs[0]["id"])]
+    with mock.patch.dict(service.BUILDERS, {service.KIND_IMAGES: held}):
+        started = call(api, "POST", "/api/images/export", json={"ids": ids})
+        assert started.status_code == 202, started.text
+        export = started.json()["export"]
+        assert (export["status"], export["url"]) == ("building", None)
+        gate.set()
+        followed = wait_until(lambda: finished(export["id"]))
+    assert followed["progress"] == 100
+    archive = zipfile.ZipFile(io.BytesIO(_download(followed)))
+    assert len([name for name in archive.namelist() if name.startswith("images/")]) == len(ids)
+
+
+def test_a_build_delivered_twice_writes_the_export_once(api, jobs):  # noqa: F811
+    from chalicelib.exports import build_export, get_export
+
+    export = call(api, "GET", f"/api/jobs/{jobs[1]['id']}/export").json()["export"]
+    before = aws.s3().head_object(Bucket=get_settings().bucket, Key=export["key"])["ETag"]
+    build_export({"export_id": export["id"]})  # Lambda may deliver an event again
+    build_export({"export_id": "no-such-export"})  # or one whose record is gone
+    assert aws.s3().head_object(Bucket=get_settings().bucket, Key=export["key"])["ETag"] == before
+    assert get_export(get_settings().default_workspace, export["id"]).status == "ready"

@@ -330,3 +330,20 @@ def test_lambda_role_may_manage_only_the_stages_schedules_and_pass_only_the_sche
     pass_role = next(s for s in statements if s["Action"] == "iam:PassRole")
     assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
     assert "Fn::GetAtt" in pass_role["Resource"]
+
+
+def test_functions_may_invoke_the_named_export_builder_and_only_it(template: dict[str, Any]) -> None:
+    functions = resources(template, "AWS::Serverless::Function")
+    builder = functions[to_cfn_resource_name("build_export")]
+    assert builder["FunctionName"] == f"imgfactory-{STAGE}-build_export"
+    assert builder["Timeout"] == 900  # exports are not bound by API Gateway's 29 seconds
+    for function in functions.values():
+        arn = literal(function["Environment"]["Variables"]["IMGF_EXPORT_FUNCTION_ARN"])
+        assert arn.endswith(f":function:imgfactory-{STAGE}-build_export")
+    invokes = [
+        statement
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement["Action"] == "lambda:InvokeFunction" and "build_export" in literal(statement["Resource"])
+    ]
+    assert len(invokes) == 1
