@@ -206,7 +206,7 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
     if JobStatus(job.status).is_final:
         aws.send_task_success(token, {"acquired": False, "cancelled": True})
         return None
-    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), token)
+    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), token, attempt=int(job.attempt))
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
             job_repo.transition(
@@ -385,7 +385,7 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
         if job_repo.transition(job, target, *extra):
             with JobLog(job.job_id) as log:
                 log.info(f"Job {target.value}")
-    semaphore.release(job.workspace, job.job_id, _ticket(job))
+    semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
     return {"status": job.status}
 
 
@@ -444,7 +444,7 @@ def mark_ended(job: JobModel, message: str) -> None:
         if job_repo.transition(job, target, *extra):
             with JobLog(job.job_id) as log:
                 log.info("Job force-stopped" if forced else f"Job failed: {message}")
-    semaphore.release(job.workspace, job.job_id, _ticket(job))
+    semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
 
 
 def cleanup_execution(event: dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """A FIFO, concurrency-one semaphore per workspace, held in DynamoDB.
 
 Items (table `semaphore`, hash key = workspace):
-- `LOCK`: `owner` = the job holding the slot, `next_ticket` = the last ticket handed out.
+- `LOCK`: `owner` = the attempt holding the slot (`<job id>#<attempt>`: a resumed job's new
+  attempt is another owner than the one ending, so the late release of the one ending can never
+  free the slot the new one took), `next_ticket` = the last ticket handed out.
 - `Q#<ticket>`: a waiting job and the task token that wakes its execution.
 
 Only the head of the queue may take the slot, with a conditional write on `owner`, so two jobs can
@@ -86,14 +88,21 @@ def queue_position(workspace: str, ticket: int) -> int:
     )
 
 
+def owner_of(job_id: str, attempt: int) -> str:
+    return f"{job_id}#{attempt}"
+
+
 def _owner_has_ended(owner_id: str) -> bool:
     """True when the slot's owner can no longer release it itself (crashed or ended)."""
+    job_id, _, attempt = owner_id.partition("#")
     try:
-        owner = JobModel.get(owner_id, consistent_read=True)
+        owner = JobModel.get(job_id, consistent_read=True)
     except JobModel.DoesNotExist:
         return True
     if JobStatus(owner.status).is_final:
         return True
+    if attempt.isdigit() and int(attempt) != int(owner.attempt):
+        return True  # an attempt the job has moved on from
     if owner.execution_arn:
         try:
             return aws.execution_status(owner.execution_arn) != "RUNNING"
@@ -102,11 +111,11 @@ def _owner_has_ended(owner_id: str) -> bool:
     return False
 
 
-def _take_slot(workspace: str, job_id: str) -> bool:
+def _take_slot(workspace: str, owner: str) -> bool:
     try:
         SemaphoreModel(workspace, LOCK).update(
-            actions=[SemaphoreModel.owner.set(job_id)],
-            condition=SemaphoreModel.owner.does_not_exist() | (SemaphoreModel.owner == job_id),
+            actions=[SemaphoreModel.owner.set(owner)],
+            condition=SemaphoreModel.owner.does_not_exist() | (SemaphoreModel.owner == owner),
         )
         return True
     except UpdateError as err:
@@ -126,7 +135,7 @@ def _free_slot(workspace: str, owner_id: str) -> None:
             raise
 
 
-def try_acquire(workspace: str, job_id: str, ticket: int, token: str | None) -> SlotState:
+def try_acquire(workspace: str, job_id: str, ticket: int, token: str | None, *, attempt: int) -> SlotState:
     """Take the slot if this job is at the head of the queue and the slot is free.
 
     The task token is stored first, so a release that happens after this check always finds a
@@ -142,14 +151,15 @@ def try_acquire(workspace: str, job_id: str, ticket: int, token: str | None) -> 
         except UpdateError as err:
             if not _conditional_failed(err):
                 raise
+    owner = owner_of(job_id, attempt)
     lock = _lock(workspace)
-    acquired = lock.owner == job_id
+    acquired = lock.owner == owner
     if not acquired:
         head = _head(workspace)
         if head is not None and head.job_id == job_id:
             if lock.owner and _owner_has_ended(lock.owner):
                 _free_slot(workspace, lock.owner)
-            acquired = _take_slot(workspace, job_id)
+            acquired = _take_slot(workspace, owner)
     if acquired:
         _delete_entry(workspace, entry_key)
         return SlotState(True, 0)
@@ -173,10 +183,10 @@ def _delete_entry(workspace: str, entry_key: str) -> None:
         pass
 
 
-def release(workspace: str, job_id: str, ticket: int | None) -> None:
-    """Give the slot back (if held) and leave the queue (if in it). Safe to call any number of
-    times, from the job's own execution, the cleanup machine or a force stop."""
-    _free_slot(workspace, job_id)
+def release(workspace: str, job_id: str, ticket: int | None, *, attempt: int) -> None:
+    """Give the slot back (if this attempt holds it) and leave the queue (if in it). Safe to call
+    any number of times, from the job's own execution, the cleanup machine or a force stop."""
+    _free_slot(workspace, owner_of(job_id, attempt))
     if ticket is not None:
         _delete_entry(workspace, _queue_key(ticket))
     wake_next(workspace)

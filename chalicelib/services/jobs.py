@@ -154,7 +154,7 @@ def _cancel_queued(job: JobModel) -> JobModel:
         log.info("Job cancelled while queued")
     ticket = int(job.ticket) if job.ticket is not None else None
     token = semaphore.waiting_token(job.workspace, ticket)
-    semaphore.release(job.workspace, job.job_id, ticket)
+    semaphore.release(job.workspace, job.job_id, ticket, attempt=int(job.attempt))
     if token:
         aws.send_task_success(token, {"acquired": False, "cancelled": True})
     return job_repo.get_job(job.job_id)

@@ -57,7 +57,8 @@ def stored_originals(job_id: str) -> list[str]:
 
 def slot_owner(workspace: str) -> str | None:
     try:
-        return SemaphoreModel.get(workspace, "LOCK", consistent_read=True).owner
+        owner = SemaphoreModel.get(workspace, "LOCK", consistent_read=True).owner
+        return owner.partition("#")[0] if owner else None  # the job, whichever attempt
     except SemaphoreModel.DoesNotExist:
         return None
 

@@ -1,0 +1,56 @@
+"""The slot belongs to one attempt of a job, not to the job: a resumed job's new attempt is never
+freed by the late release of the attempt that is ending (SPEC §3 concurrency-one)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalicelib import semaphore
+from chalicelib.models import JobModel, SemaphoreModel
+from chalicelib.statuses import JobStatus
+
+
+def save_job(job_id: str, workspace: str, status: JobStatus, attempt: int) -> None:
+    JobModel(
+        job_id,
+        workspace=workspace,
+        label=job_id,
+        status=status.value,
+        snapshot={},
+        plan=[],
+        attempt=attempt,
+        created_at=datetime.now(UTC),
+    ).save()
+
+
+def owner(workspace: str) -> str | None:
+    return SemaphoreModel.get(workspace, semaphore.LOCK, consistent_read=True).owner
+
+
+def test_the_late_release_of_an_ending_attempt_does_not_free_the_resumed_attempts_slot(workspace):
+    job_id, other = "job-" + workspace, "other-" + workspace
+    first = semaphore.take_ticket(workspace, job_id)
+    assert semaphore.try_acquire(workspace, job_id, first, None, attempt=1).acquired
+
+    # The job failed and was resumed at once: attempt 2 queues while attempt 1, whose job has
+    # moved on, has not run its release yet; another job queues behind.
+    save_job(job_id, workspace, JobStatus.QUEUED, attempt=2)
+    second = semaphore.take_ticket(workspace, job_id)
+    behind = semaphore.take_ticket(workspace, other)
+    assert semaphore.try_acquire(workspace, job_id, second, None, attempt=2).acquired
+    assert owner(workspace) == f"{job_id}#2"
+
+    semaphore.release(workspace, job_id, first, attempt=1)  # attempt 1's late release
+    assert owner(workspace) == f"{job_id}#2"
+    assert not semaphore.try_acquire(workspace, other, behind, None, attempt=1).acquired
+
+
+def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(workspace):
+    job_id, other = "job-" + workspace, "other-" + workspace
+    save_job(job_id, workspace, JobStatus.RUNNING, attempt=3)
+    ticket = semaphore.take_ticket(workspace, job_id)
+    SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.set(f"{job_id}#2")])
+    semaphore.drop_ticket(workspace, ticket)
+    waiting = semaphore.take_ticket(workspace, other)
+    assert semaphore.try_acquire(workspace, other, waiting, None, attempt=1).acquired
+    assert owner(workspace) == f"{other}#1"
