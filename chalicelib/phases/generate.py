@@ -8,6 +8,7 @@ failure fails that generation's images (shown per image) and the job goes on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from chalicelib.phases.process import thumbnail_key
 from chalicelib.phases.prompts import load_prompts
 from chalicelib.processing import make_thumbnail
 from chalicelib.prompts import generation_seed
-from chalicelib.providers.base import GeneratedImage, ImageRequest
+from chalicelib.providers.base import GeneratedImage, ImageFailure, ImageRequest
 from chalicelib.quality import failure_label
 from chalicelib.repositories.images import save_image
 
@@ -135,7 +136,7 @@ class StoreBehind:
 
 def _generate(
     ctx: PhaseContext, provider: Any, generation: int, entry: dict[str, Any]
-) -> tuple[list[GeneratedImage], Exception | None]:
+) -> tuple[Sequence[GeneratedImage | ImageFailure], Exception | None]:
     """One provider call for all the generation's variations; a provider failure is returned."""
     config = ctx.config
     width, height = image_size(config, generation)
@@ -161,7 +162,7 @@ def record(
     generation: int,
     entry: dict[str, Any],
     ids: list[str],
-    images: list[GeneratedImage],
+    images: Sequence[GeneratedImage | ImageFailure],
     failure: Exception | None,
     status: str,
     done: set[str],
@@ -186,8 +187,8 @@ def record(
             provider=ctx.config["provider"],
             created_at=now,
         )
-        if variation < len(images):
-            result = images[variation]
+        result = images[variation] if variation < len(images) else None
+        if isinstance(result, GeneratedImage):
             key = original_key(ctx.job_id, image, result.extension)
             aws.put_object(key, result.data, result.content_type)
             thumb = thumbnail_key(ctx.job_id, image)
@@ -197,7 +198,10 @@ def record(
             item.width, item.height = width, height
             ok += 1
         else:
-            message = str(failure) if failure else "the provider returned too few images"
+            if isinstance(result, ImageFailure):
+                message = result.message
+            else:
+                message = str(failure) if failure else "the provider returned too few images"
             item.seed, item.status = generation_seed(ctx.job_id, generation, variation), "qc_failed"
             item.failure = {
                 "stage": "generation",
@@ -208,7 +212,9 @@ def record(
         save_image(item)  # posts its search terms (prompt) too
         publish_image(item)
     generations = ctx.config["generations"]
-    if failed:
+    if failed and ok:
+        ctx.log.info(f"Generation {generation + 1} of {generations}: {ok} image(s), {failed} failed")
+    elif failed:
         ctx.log.info(f"Generation {generation + 1} of {generations} failed: {failure or 'too few images'}")
     else:
         ctx.log.info(f"Generated {len(ids)} image(s) for generation {generation + 1} of {generations}")

@@ -18,6 +18,7 @@ from chalicelib import aws
 from chalicelib.errors import ProviderError
 from chalicelib.phases import PhaseContext
 from chalicelib.phases.generate import existing_images, image_id, initial_status, prompt_entries, record
+from chalicelib.providers.http import fetch_each
 
 
 def tasks_key(job_id: str, first_generation: int) -> str:
@@ -77,7 +78,12 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
             record(ctx, generation, entry, ids, [], err, status, done)
             continue
         if result.status == "completed":
-            images = [client.download(url, seed=generation) for url in result.image_urls[:variations]]
+            urls = [(url, generation) for url in result.image_urls[:variations]]
+            try:
+                images = fetch_each(lambda url, seed: client.download(url, seed=seed), urls)
+            except ProviderError as err:  # not one of them could be fetched
+                record(ctx, generation, entry, ids, [], err, status, done)
+                continue
             record(ctx, generation, entry, ids, images, None, status, done)
         elif result.status == "failed":
             record(

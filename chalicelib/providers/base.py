@@ -6,6 +6,7 @@ can be swapped by name without touching the pipeline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -43,12 +44,23 @@ class GeneratedImage:
     picture: Any = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class ImageFailure:
+    """A variation the provider rendered but we could not get (its download failed): in its
+    place in the list, so the generation's other images are kept and only this one fails."""
+
+    seed: int
+    message: str
+
+
 @runtime_checkable
 class ImageProvider(Protocol):
     """Anything that turns an ImageRequest into images."""
 
     name: str
 
-    def generate(self, request: ImageRequest) -> list[GeneratedImage]:
-        """Return exactly ``request.variations`` images; variation i uses seed ``request.seed + i``."""
+    def generate(self, request: ImageRequest) -> Sequence[GeneratedImage | ImageFailure]:
+        """Return exactly ``request.variations`` images; variation i uses seed ``request.seed + i``.
+        A variation that could not be fetched may be an ImageFailure; ProviderError when none
+        could."""
         ...

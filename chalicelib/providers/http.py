@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import requests
 
 from chalicelib.errors import ProviderError
-from chalicelib.providers.base import GeneratedImage
+from chalicelib.providers.base import GeneratedImage, ImageFailure
 
 Sleep = Callable[[float], None]
 
@@ -170,6 +170,24 @@ def download_image(
         extension=extension,
         seed=seed,
     )
+
+
+def fetch_each(
+    fetch: Callable[[str, int], GeneratedImage], found: list[tuple[str, int]]
+) -> list[GeneratedImage | ImageFailure]:
+    """Download each rendered image (url, seed); one that cannot be fetched becomes an
+    ImageFailure in its place, so the others are kept. None at all: the first error."""
+    results: list[GeneratedImage | ImageFailure] = []
+    first_error: ProviderError | None = None
+    for url, seed in found:
+        try:
+            results.append(fetch(url, seed))
+        except ProviderError as err:
+            first_error = first_error or err
+            results.append(ImageFailure(seed=seed, message=f"download failed: {err}"))
+    if first_error is not None and all(isinstance(r, ImageFailure) for r in results):
+        raise first_error
+    return results
 
 
 def image_extension(url: str, content_type: str | None, default_format: str) -> str:

@@ -15,11 +15,12 @@ import requests
 
 from chalicelib.errors import ProviderError
 from chalicelib.prompts import strip_midjourney_flags
-from chalicelib.providers.base import GeneratedImage, ImageRequest
+from chalicelib.providers.base import GeneratedImage, ImageFailure, ImageRequest
 from chalicelib.providers.http import (
     RetryPolicy,
     Sleep,
     download_image,
+    fetch_each,
     json_body,
     send,
     timeout_for,
@@ -64,8 +65,9 @@ class RunwareProvider:
         self._timeout_s = timeout_for(parameters) if timeout_s is None else timeout_s
         self._sleep = sleep
 
-    def generate(self, request: ImageRequest) -> list[GeneratedImage]:
-        """Exactly ``request.variations`` images, or ProviderError."""
+    def generate(self, request: ImageRequest) -> list[GeneratedImage | ImageFailure]:
+        """Exactly ``request.variations`` results (an image whose download failed is an
+        ImageFailure in its place), or ProviderError."""
         output_format = _output_format(request.format)
         found: list[tuple[str, int]] = []  # (url, seed)
         for _ in range(1 + MAX_TOP_UPS):
@@ -80,8 +82,8 @@ class RunwareProvider:
                 f"after {1 + MAX_TOP_UPS} requests",
                 retryable=True,
             )
-        return [
-            download_image(
+        return fetch_each(
+            lambda url, seed: download_image(
                 url,
                 seed=seed,
                 default_format=output_format.lower(),
@@ -90,9 +92,9 @@ class RunwareProvider:
                 sleep=self._sleep,
                 session=self._session,
                 service=f"{SERVICE} download",
-            )
-            for url, seed in found
-        ]
+            ),
+            found,
+        )
 
     def build_task(self, request: ImageRequest, *, number_results: int, first_seed: int) -> dict[str, Any]:
         """The ``imageInference`` task; optional fields are left out rather than sent empty."""

@@ -107,6 +107,17 @@ def test_runware_short_reply_is_topped_up(workspace, providers):
     assert len(providers["runware"].api_requests) == 2
 
 
+def test_runware_one_lost_download_fails_that_image_and_keeps_the_others(workspace, providers):
+    providers["runware"].script_downloads(["ok", "404"])
+    job = runware_job(workspace, variations=2)
+    done = wait_status(job.job_id, "completed")
+    kept, lost = images_of(job.job_id)
+    assert kept.status == "approved" and kept.original_key
+    assert lost.status == "qc_failed" and lost.failure["stage"] == "generation"
+    assert lost.failure["message"].startswith("download failed:")
+    assert (int(done.images_ok), int(done.images_failed)) == (1, 1)
+
+
 PROMPT_REPLY = '```json\n{"prompt": "A red fox in morning mist --ar 16:9"}\n```'
 QC_PASS = '{"passed": true, "reason": "clean, no text or logos"}'
 METADATA_REPLY = (

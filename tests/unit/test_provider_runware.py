@@ -222,6 +222,17 @@ def test_missing_image_fails_without_retry(fake_runware: FakeRunware) -> None:
     assert len(fake_runware.download_requests) == 1
 
 
+def test_one_missing_download_fails_that_image_only(fake_runware: FakeRunware) -> None:
+    from chalicelib.providers.base import GeneratedImage, ImageFailure
+
+    fake_runware.script_downloads(["ok", "404", "ok"])
+    first, second, third = _provider(fake_runware, retry_attempts=3).generate(_request(variations=3))
+    assert isinstance(first, GeneratedImage) and isinstance(third, GeneratedImage)
+    assert isinstance(second, ImageFailure)
+    assert second.seed == first.seed + 1 and second.message.startswith("download failed:")
+    assert "404" in second.message
+
+
 def test_extension_comes_from_content_type_when_url_has_none(fake_runware: FakeRunware) -> None:
     fake_runware.urls_with_extension = False
     (image,) = _provider(fake_runware).generate(_request(format="webp"))
