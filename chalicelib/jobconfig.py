@@ -345,6 +345,9 @@ def default_label(now: datetime | None = None) -> str:
     return now.strftime("job_%Y%m%d_%H%M%S")
 
 
+MIDJOURNEY_IMAGES_PER_TASK = 4  # PiAPI's imagine task renders a grid of four
+
+
 def normalize_config(raw: dict, *, now: datetime | None = None) -> dict:
     """Check `raw` and return a new, complete, JSON-serialisable config; `raw` is not changed.
 
@@ -364,6 +367,12 @@ def normalize_config(raw: dict, *, now: datetime | None = None) -> dict:
             f"must be at most {MAX_IMAGES // gens} for {gens} generations: "
             f"generations × variations must be at most {MAX_IMAGES} "
             f"(got {gens} × {variations} = {gens * variations})",
+        )
+    if config["provider"] == "midjourney" and config["variations"] > MIDJOURNEY_IMAGES_PER_TASK:
+        _fail(
+            "variations",
+            f"must be at most {MIDJOURNEY_IMAGES_PER_TASK} with provider midjourney: one Midjourney "
+            f"task makes {MIDJOURNEY_IMAGES_PER_TASK} images per prompt (got {config['variations']})",
         )
     if not config["processing"]["remove_bg"]:
         config["processing"]["trim_transparent"] = False  # desktop: trim only after remove.bg

@@ -210,3 +210,10 @@ def test_result_does_not_share_lists_with_defaults() -> None:
     config = normalize_config({}, now=NOW)
     config["parameters"]["dimensions"].append("512x512")
     assert DEFAULTS["parameters"]["dimensions"] == ["1024x1024"]
+
+
+def test_midjourney_takes_at_most_four_variations_one_task_each() -> None:
+    error = rejected({"provider": "midjourney", "variations": 5})
+    assert error.field == "variations" and "at most 4 with provider midjourney" in error.message
+    assert normalize_config({"provider": "midjourney", "variations": 4})["variations"] == 4
+    assert normalize_config({"provider": "runware", "variations": 5})["variations"] == 5
