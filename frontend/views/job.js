@@ -13,10 +13,26 @@ import {
 } from "../components.js";
 import { fill, h, setText } from "../dom.js";
 import { formatDateTime, formatDuration, formatPercent, isActive, phaseTitle, stepText } from "../format.js";
+import { live } from "../live.js";
 import { ImageGrid } from "./imageGrid.js";
 import { LogViewer } from "./logViewer.js";
 
 const REFRESH_MS = 1000;
+// While the WebSocket is live, polling is only the safety net: the messages drive the page.
+const LIVE_REFRESH_MS = 10000;
+const BURST_MS = 100; // messages in a burst (a batch's log lines) lead to one read
+
+/** `fn` once, `ms` after the last of a burst of calls. */
+function debounced(fn, ms) {
+  let timer = null;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
+  };
+}
 const PHASE_STATES = { done: "Done", running: "Running", pending: "Pending" };
 
 function actionButton(label, testid, className, title) {
@@ -70,6 +86,11 @@ export function jobView(root, jobId) {
   );
   const progress = progressBar({ class: "progress progress-lg", "data-testid": "job-progress" });
   const step = h("p", { class: "job-step", "data-testid": "job-step" });
+  const liveBadge = h(
+    "span",
+    { class: "live-indicator", "data-testid": "live-indicator", title: "Updates arrive over the WebSocket as they happen", hidden: true },
+    "Live",
+  );
   const queue = h("p", { class: "job-queue", "data-testid": "job-queue", hidden: true });
   const phases = h("ol", { class: "phases", "data-testid": "job-phases" });
   const stats = h("dl", { class: "stats", "data-testid": "job-stats" });
@@ -100,7 +121,7 @@ export function jobView(root, jobId) {
       h("div", { class: "job-actions", role: "group", "aria-label": "Job actions" }, stop, force, pause, resume, rerun),
     ),
     progress,
-    h("div", { class: "job-step-row" }, step, queue),
+    h("div", { class: "job-step-row" }, step, queue, liveBadge),
   );
 
   fill(
@@ -293,6 +314,31 @@ export function jobView(root, jobId) {
   };
 
   const poller = new Poller(tick, REFRESH_MS);
+  const readLogs = debounced(() => logs.poll().catch(() => {}), BURST_MS);
+  const readImages = debounced(() => images.refresh().catch(() => {}), BURST_MS);
+  const onMessage = (message) => {
+    if (message.type === "progress" && job && isActive(job.status)) {
+      job = { ...job, progress: Math.max(job.progress || 0, message.progress), step: message.step || job.step };
+      updateProgress(progress, job.progress, job.status);
+      setText(step, stepText(job) || job.status_label);
+    } else if (message.type === "log") {
+      readLogs(); // in order and at the chosen level, from where the log stands
+    } else if (message.type === "image") {
+      readImages();
+    } else if (message.type === "status") {
+      poller.kick();
+    }
+  };
+  const unsubscribe = live.subscribe(jobId, onMessage);
+  const stopWatching = live.onState((state) => {
+    liveBadge.hidden = state !== "live";
+    poller.intervalMs = state === "live" ? LIVE_REFRESH_MS : REFRESH_MS;
+    if (state === "live") poller.kick(); // catch up on what happened before the subscription
+  });
   poller.kick();
-  return () => poller.stop();
+  return () => {
+    poller.stop();
+    unsubscribe();
+    stopWatching();
+  };
 }

@@ -260,3 +260,29 @@ def test_a_user_schedules_a_job_for_later_and_cancels_it(console: Console) -> No
     page.get_by_test_id("action-stop").click()
     expect(page.get_by_test_id("job-status")).to_have_text("Cancelled")
     assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_the_job_page_follows_a_job_over_the_websocket(console: Console) -> None:
+    import json
+
+    from playwright.sync_api import expect
+
+    stack = console.stack
+    body = {"config": {"generations": 2, "keywords": ["tall ship"], "ai": QUIET, "approval": True}}
+    job_id = api(stack, "POST", "/api/jobs", json=body).json()["job"]["id"]
+    frames: list[dict[str, Any]] = []
+    console.page.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda frame: frames.append(json.loads(frame))),
+    )
+    page = console.sign_in()
+    page.goto(f"{stack.console_url}#/jobs/{job_id}")
+    expect(page.get_by_test_id("live-indicator")).to_be_visible()  # connected and subscribed
+    expect(page.get_by_test_id("job-status")).to_have_text("Waiting for approval")
+
+    assert api(stack, "POST", f"/api/jobs/{job_id}/approve").status_code == 200
+    expect(page.get_by_test_id("job-status")).to_have_text("Completed")
+    expect(page.get_by_test_id("log-line").last).to_contain_text("Job completed")
+    pushed = {frame["type"] for frame in frames if frame.get("job_id") == job_id}
+    assert {"log", "progress", "status"} <= pushed, pushed
+    assert not console.errors, f"JavaScript errors: {console.errors}"
