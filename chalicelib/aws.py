@@ -108,3 +108,24 @@ def presigned_url(key: str, expires_s: int = 3600) -> str:
     return s3().generate_presigned_url(
         "get_object", Params={"Bucket": get_settings().bucket, "Key": key}, ExpiresIn=expires_s
     )
+
+
+# --- Cognito ----------------------------------------------------------------------------------
+
+REFRESH_REFUSED_ERRORS = {"NotAuthorizedException", "InvalidParameterException", "UserNotFoundException"}
+
+
+def refresh_id_token(client_id: str, refresh_token: str) -> tuple[str, int] | None:
+    """A new ID token and its lifetime in seconds from a refresh token (REFRESH_TOKEN_AUTH, which
+    needs no AWS credentials); None when Cognito refuses the refresh token."""
+    try:
+        result = client("cognito-idp").initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh_token},
+        )["AuthenticationResult"]
+    except ClientError as err:
+        if err.response["Error"]["Code"] in REFRESH_REFUSED_ERRORS:
+            return None
+        raise
+    return result["IdToken"], int(result["ExpiresIn"])
