@@ -6,11 +6,23 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import exports, health, images, jobs, openapi, settings, stats, templates, websocket
+from chalicelib.api import (
+    exports,
+    health,
+    images,
+    jobs,
+    openapi,
+    session,
+    settings,
+    stats,
+    templates,
+    websocket,
+)
 
 app = Chalice(app_name="imgfactory")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(health.bp)
+app.register_blueprint(session.bp)
 app.register_blueprint(jobs.bp)
 app.register_blueprint(images.bp)
 app.register_blueprint(settings.bp)

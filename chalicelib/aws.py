@@ -149,3 +149,24 @@ def delete_schedule(name: str) -> None:
 def invoke_async(function_arn: str, payload: dict[str, Any]) -> None:
     """Hand work to another function without waiting for it (Lambda's `Event` invocation)."""
     client("lambda").invoke(FunctionName=function_arn, InvocationType="Event", Payload=json.dumps(payload))
+
+
+# --- Cognito ----------------------------------------------------------------------------------
+
+REFRESH_REFUSED_ERRORS = {"NotAuthorizedException", "InvalidParameterException", "UserNotFoundException"}
+
+
+def refresh_id_token(client_id: str, refresh_token: str) -> tuple[str, int] | None:
+    """A new ID token and its lifetime in seconds from a refresh token (REFRESH_TOKEN_AUTH, which
+    needs no AWS credentials); None when Cognito refuses the refresh token."""
+    try:
+        result = client("cognito-idp").initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh_token},
+        )["AuthenticationResult"]
+    except ClientError as err:
+        if err.response["Error"]["Code"] in REFRESH_REFUSED_ERRORS:
+            return None
+        raise
+    return result["IdToken"], int(result["ExpiresIn"])

@@ -32,7 +32,7 @@ UNDOCUMENTED = "Undocumented route"
 #: The error answers (`components/responses`), all `{"error": {"code", "message", "field"?}}`.
 ERROR_DESCRIPTIONS = {
     400: "Invalid input, or an action the object's current state does not allow",
-    401: "Missing or wrong bearer token",
+    401: "Missing, wrong or expired bearer token (a Cognito ID token of this deployment's user pool)",
     404: "No such job, image or export in the caller's workspace",
     409: "The object's state does not allow this now",
     500: "An export could not be written (`export_failed`); its record says why. Try again",
@@ -378,6 +378,13 @@ def component_schemas() -> dict[str, Any]:
             },
             ["valid", "errors", "warnings"],
         ),
+        "RefreshedToken": _obj(
+            {
+                "token": {**_STR, "description": "A new ID token: `Authorization: Bearer <token>`"},
+                "expires_in": {"type": "integer", "description": "Seconds it stays valid"},
+            },
+            ["token", "expires_in"],
+        ),
         "Health": _obj(
             {
                 "status": {"type": "string", "enum": ["ok"]},
@@ -406,6 +413,11 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
         description="Where the file goes: the default place, or a custom folder and file name",
     )
     return {
+        "refresh_token": _obj(
+            {"refresh_token": {**_STR, "minLength": 1, "description": "From the user's sign-in"}},
+            ["refresh_token"],
+            additionalProperties=False,
+        ),
         "start_job": {
             "oneOf": [
                 _obj(
@@ -564,6 +576,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "No auth. Tells a client where the WebSocket is (and, on the local stack, the AWS endpoint).",
         response="Health",
         errors=(),
+        public=True,
+    ),
+    ("POST", "/api/auth/refresh"): Operation(
+        "Refresh the ID token",
+        "meta",
+        "No auth: the refresh token of a Cognito sign-in (USER_PASSWORD_AUTH, SRP, or the one "
+        "`imgfactory dev` gives the console) buys a new ID token while it is valid (30 days).",
+        response="RefreshedToken",
+        body="refresh_token",
+        errors=(400, 401),
         public=True,
     ),
     ("GET", "/api/openapi.json"): Operation(
@@ -892,7 +914,7 @@ TAGS = [
     {"name": "stats", "description": "Job statistics"},
     {"name": "exports", "description": "Spreadsheets and ZIPs, with a download link"},
     {"name": "templates", "description": "Job builder: plan templates and validation"},
-    {"name": "meta", "description": "Health and this document"},
+    {"name": "meta", "description": "Health, token refresh and this document"},
 ]
 
 
@@ -976,9 +998,10 @@ def build_document(app: Any) -> dict[str, Any]:
             "version": _version(),
             "description": (
                 "Batch image generation jobs. All JSON; errors are "
-                '`{"error": {"code", "message", "field"?}}`. Every route but health and this '
-                "document needs `Authorization: Bearer <token>`. Live logs and progress come over the "
-                "WebSocket named by `/api/health`."
+                '`{"error": {"code", "message", "field"?}}`. Every route but health, token refresh '
+                "and this document needs `Authorization: Bearer <token>`, a Cognito ID token of the "
+                "deployment's user pool (`imgfactory dev` prints one for its local user). Live logs and "
+                "progress come over the WebSocket named by `/api/health` (`?token=<token>`)."
             ),
         },
         "tags": TAGS,

@@ -33,7 +33,9 @@ ENV_WEBSOCKET_MANAGEMENT_URL = "IMGF_WEBSOCKET_MANAGEMENT_URL"
 # functions): the stack writes them into SSM String parameters and passes the parameters' names.
 ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER = "IMGF_WEBSOCKET_MANAGEMENT_URL_PARAMETER"
 ENV_WEBSOCKET_URL_PARAMETER = "IMGF_WEBSOCKET_URL_PARAMETER"
-ENV_LOCAL_TOKEN = "IMGF_LOCAL_TOKEN"
+# The Cognito user pool whose ID tokens the API accepts, and the app client they are issued to.
+ENV_USER_POOL_ID = "IMGF_USER_POOL_ID"
+ENV_USER_POOL_CLIENT_ID = "IMGF_USER_POOL_CLIENT_ID"
 # EventBridge Scheduler: where a scheduled job's one-time schedule lives, what it invokes (the
 # `start_scheduled_job` function) and the role it invokes it with.
 ENV_SCHEDULE_GROUP = "IMGF_SCHEDULE_GROUP"
@@ -54,6 +56,8 @@ class Settings:
     bucket: str = "imgfactory-dev-images"
     job_state_machine_arn: str = ""
     websocket_url: str | None = None
+    # The workspace of jobs started straight on Step Functions without one (an operator's
+    # `aws stepfunctions start-execution`); the local stack sets it to its dev user's.
     default_workspace: str = "default"
     # Images handled by one Lambda task: bigger batches mean fewer state transitions per image
     # (Step Functions bills transitions and caps history at 25,000 events per execution).
@@ -69,7 +73,8 @@ class Settings:
     # SSM parameter names, read when the URL itself is not set (see `websocket_url()`).
     websocket_management_url_parameter: str | None = None
     websocket_url_parameter: str | None = None
-    local_token: str | None = None  # the local stack's user token (imgfactory dev)
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
     schedule_group: str = "imgfactory-dev"
     scheduler_target_arn: str = ""
     scheduler_role_arn: str = ""
@@ -78,6 +83,17 @@ class Settings:
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
+
+    @property
+    def token_issuer(self) -> str:
+        """The `iss` of the pool's tokens (moto issues the same one as Cognito)."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        """The pool's public keys: from Cognito, or from the local stack's moto server."""
+        base = f"{self.aws_endpoint}/{self.user_pool_id}" if self.aws_endpoint else self.token_issuer
+        return f"{base}/.well-known/jwks.json"
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -108,7 +124,8 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         websocket_management_url=env.get(ENV_WEBSOCKET_MANAGEMENT_URL) or None,
         websocket_management_url_parameter=env.get(ENV_WEBSOCKET_MANAGEMENT_URL_PARAMETER) or None,
         websocket_url_parameter=env.get(ENV_WEBSOCKET_URL_PARAMETER) or None,
-        local_token=env.get(ENV_LOCAL_TOKEN) or None,
+        user_pool_id=env.get(ENV_USER_POOL_ID, ""),
+        user_pool_client_id=env.get(ENV_USER_POOL_CLIENT_ID, ""),
         schedule_group=env.get(ENV_SCHEDULE_GROUP, f"imgfactory-{stage}"),
         scheduler_target_arn=env.get(ENV_SCHEDULER_TARGET_ARN, ""),
         scheduler_role_arn=env.get(ENV_SCHEDULER_ROLE_ARN, ""),

@@ -1,6 +1,9 @@
 // The console's only way to the backend: the public HTTP API (SPEC §6), with the bearer token.
 
 const TOKEN_KEY = "imgfactory.token";
+// The Cognito refresh token: ID tokens last an hour, the refresh token buys new ones
+// (POST /api/auth/refresh) until it expires itself.
+const REFRESH_KEY = "imgfactory.refresh_token";
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -13,13 +16,18 @@ export class ApiError extends Error {
   }
 }
 
-/** Take `?token=` from the address bar (the URL `imgfactory dev` prints), keep it, hide it. */
+/** Take `?token=` (and `&refresh_token=`) from the address bar (the URL `imgfactory dev`
+ * prints), keep them, hide them. */
 export function captureTokenFromUrl() {
   const url = new URL(window.location.href);
   const token = url.searchParams.get("token");
   if (token === null) return;
+  const refresh = url.searchParams.get("refresh_token");
   if (token.trim()) localStorage.setItem(TOKEN_KEY, token.trim());
+  if (refresh && refresh.trim()) localStorage.setItem(REFRESH_KEY, refresh.trim());
+  else localStorage.removeItem(REFRESH_KEY);
   url.searchParams.delete("token");
+  url.searchParams.delete("refresh_token");
   window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
 }
 
@@ -29,9 +37,36 @@ export function getToken() {
 
 export function forgetToken() {
   localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(REFRESH_KEY);
 }
 
-async function request(method, path, { params, body } = {}) {
+let refreshing = null;
+
+/** A new ID token from the stored refresh token; false when there is none or it is refused. */
+function refreshToken() {
+  const refresh = localStorage.getItem(REFRESH_KEY);
+  if (!refresh) return Promise.resolve(false);
+  refreshing ??= fetch("/api/auth/refresh", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ refresh_token: refresh }),
+    cache: "no-store",
+  })
+    .then(async (response) => {
+      if (!response.ok) return false;
+      const { token } = await response.json();
+      localStorage.setItem(TOKEN_KEY, token);
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+async function request(method, path, options = {}, retried = false) {
+  const { params, body } = options;
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(params || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, String(value));
@@ -63,6 +98,9 @@ async function request(method, path, { params, body } = {}) {
     } catch {
       data = null;
     }
+  }
+  if (response.status === 401 && !retried && (await refreshToken())) {
+    return request(method, path, options, true); // the ID token had expired: again with the new one
   }
   if (response.status === 401) window.dispatchEvent(new CustomEvent("imgfactory:unauthorized"));
   if (!response.ok) throw new ApiError(response.status, data);

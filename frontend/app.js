@@ -48,7 +48,7 @@ function showSignIn(rejected) {
         "p",
         {},
         rejected
-          ? "The API did not accept this browser's token. The local stack makes a new token every time it starts."
+          ? "The API did not accept this browser's token. The local stack makes a new user pool every time it starts."
           : "This browser has no token for the Image Factory API yet.",
       ),
       h(

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
-import secrets
 import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from imgfactory.local.server import LocalApiServer
 from imgfactory.local.stack import LocalStack, free_port
+from imgfactory.local.users import SignedInUser
 from imgfactory.local.wsserver import LocalWebsocketServer
 
 STATE_FILE = Path(".imgfactory") / "dev.json"
+DEV_USER = "dev"
+#: ID tokens last an hour (moto ignores the client's validity): `imgfactory dev` gets new ones
+#: well before, for the CLI (through the dev file); the console refreshes its own.
+REFRESH_EVERY_S = 45 * 60
 
 
 @dataclass
@@ -21,12 +26,28 @@ class RunningStack:
     stack: LocalStack
     api: LocalApiServer
     websocket: LocalWebsocketServer
-    token: str
+    user: SignedInUser
     owns_stack: bool = True
 
     @property
+    def token(self) -> str:
+        """The local user's current ID token: `Authorization: Bearer <token>`."""
+        return self.user.id_token
+
+    @property
     def console_url(self) -> str:
-        return f"{self.api.url}/?token={self.token}"
+        """Opening it signs the browser in as the local user (the console keeps both tokens)."""
+        query = urlencode({"token": self.token, "refresh_token": self.user.refresh_token})
+        return f"{self.api.url}/?{query}"
+
+    def refresh(self) -> None:
+        from imgfactory.local import users
+
+        self.user = users.refresh(self.user)
+
+    def state(self) -> dict[str, str]:
+        """What `.imgfactory/dev.json` keeps for the CLI."""
+        return {"api": self.api.url, "token": self.token, "refresh_token": self.user.refresh_token}
 
     def stop(self) -> None:
         self.api.stop()
@@ -56,14 +77,21 @@ def start_stack(port: int = 0, aws_port: int = 0, stage: str = "local") -> Runni
 
 
 def serve_stack(stack: LocalStack, api_port: int = 0, owns_stack: bool = False) -> RunningStack:
-    """Serve the API, console and WebSocket for a running stack, with a new local user token."""
-    token = secrets.token_urlsafe(24)
+    """Serve the API, console and WebSocket for a running stack, signed in as the local user."""
+    user = stack.sign_in(DEV_USER)
     api_port = api_port or free_port()
     ws_port = api_port + 2 if _port_is_free(api_port + 2) else free_port()
-    stack.set_local_user(token, f"ws://127.0.0.1:{ws_port}")
+    stack.serve_for(user, f"ws://127.0.0.1:{ws_port}")
     websocket = LocalWebsocketServer(port=ws_port).start()
-    api = LocalApiServer(token=token, port=api_port).start()
-    return RunningStack(stack, api, websocket, token, owns_stack)
+    api = LocalApiServer(port=api_port).start()
+    return RunningStack(stack, api, websocket, user, owns_stack)
+
+
+def _write_state(running: RunningStack) -> None:
+    """The dev file, readable only by its owner: it holds the user's tokens."""
+    STATE_FILE.parent.mkdir(exist_ok=True)
+    STATE_FILE.touch(mode=0o600)
+    STATE_FILE.write_text(json.dumps(running.state()))
 
 
 def run_dev(port: int) -> int:
@@ -72,13 +100,14 @@ def run_dev(port: int) -> int:
     except OSError as err:
         print(f"imgfactory dev: cannot listen on port {port}: {err.strerror}")
         return 1
-    STATE_FILE.parent.mkdir(exist_ok=True)
-    STATE_FILE.write_text(json.dumps({"api": running.api.url, "token": running.token}))
+    _write_state(running)
     stack = running.stack
     print("Image Factory is running on this machine (offline: local provider, moto for AWS).")
     print(f"console: {running.console_url}")
     print(f"api: {running.api.url}/api")
     print(f"token: {running.token}")
+    print(f"user: {running.user.username} (workspace {running.user.sub}; the token lasts an hour,")
+    print(f"  {STATE_FILE} always holds a current one)")
     print(f"websocket: {running.websocket.url}")
     print(f"aws endpoint: {stack.endpoint}")
     print(f"job state machine: {stack.job_machine_arn}")
@@ -91,7 +120,9 @@ def run_dev(port: int) -> int:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
-        stopped.wait()
+        while not stopped.wait(REFRESH_EVERY_S):
+            running.refresh()
+            _write_state(running)
     except KeyboardInterrupt:
         pass
     print("\nStopping…", flush=True)

@@ -1,4 +1,4 @@
-"""ImageFactoryStack: tables, bucket, the Chalice app, its state machines and their grants.
+"""ImageFactoryStack: tables, bucket, users, the Chalice app, its state machines and their grants.
 
 Names come from `chalicelib.settings` (the code the Lambdas run), resources from the models and
 ASL files the local stack uses; what the stack creates is handed to the Lambdas as the stage's
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ssm as ssm
@@ -20,7 +21,7 @@ from chalice.cdk import Chalice
 from chalice.utils import to_cfn_resource_name
 from constructs import Construct
 
-from chalicelib import asl
+from chalicelib import asl, auth
 from chalicelib import settings as env
 from chalicelib.settings import Settings
 from infra.exports import builder_environment, wire_export_builder
@@ -38,6 +39,8 @@ WEBSOCKET_URL_OUTPUT = "WebsocketConnectEndpointURL"
 # SSM parameters `/imgfactory/<stage>/<name>` holding the WebSocket API's URLs (`parameter_name`).
 MANAGEMENT_URL_PARAMETER = "websocket-management-url"
 WEBSOCKET_URL_PARAMETER = "websocket-url"
+# What `chalice package` names the REST API in the SAM template.
+REST_API = "RestAPI"
 
 
 class ImageFactoryStack(Stack):
@@ -50,20 +53,29 @@ class ImageFactoryStack(Stack):
         super().__init__(scope, id, **kwargs)
         self.tables = model_tables(self, settings)
         self.bucket = self._bucket(console_origin)
+        self.user_pool, self.user_pool_client = self._users(settings)
         job_name = machine_name(settings, "job")
         self.scheduler = JobScheduler(self, settings)
+        environment = function_environment(
+            settings,
+            self.bucket.bucket_name,
+            machine_arn(self, job_name),
+            self.user_pool.user_pool_id,
+            self.user_pool_client.user_pool_client_id,
+        )
         self.chalice = Chalice(
             self,
             "ChaliceApp",
             source_dir=str(REPO_ROOT),
             stage_config={
                 "environment_variables": {
-                    **function_environment(settings, self.bucket.bucket_name, machine_arn(self, job_name)),
+                    **environment,
                     **self.scheduler.environment(),
                     **builder_environment(self, settings),
                 }
             },
         )
+        self._authorize_with_pool()
         self._size_functions(id)
         functions = {
             name: self.chalice.get_function(to_cfn_resource_name(name)) for name in asl.TASK_FUNCTIONS
@@ -79,6 +91,40 @@ class ImageFactoryStack(Stack):
         CfnOutput(self, "WebsocketUrl", value=websocket_url)
         CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
         CfnOutput(self, "JobStateMachineArn", value=self.machines["job"].state_machine_arn)
+        CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)
+
+    def _users(self, settings: Settings) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        """Who may sign in: users an administrator creates (no self sign-up), and the app client
+        the console and the CLI sign in with (public: no secret; password, SRP and refresh)."""
+        pool = cognito.UserPool(
+            self,
+            "Users",
+            user_pool_name=f"imgfactory-{settings.stage}-users",
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+            password_policy=cognito.PasswordPolicy(min_length=12),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        client = pool.add_client(
+            "ConsoleClient",
+            user_pool_client_name=f"imgfactory-{settings.stage}-console",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            prevent_user_existence_errors=True,
+        )
+        return pool, client
+
+    def _authorize_with_pool(self) -> None:
+        """The app's routes name a placeholder pool (`chalicelib.auth.AUTHORIZER`): the app is
+        imported before any pool exists. Point the REST API's Cognito authorizer at this one."""
+        path = f"DefinitionBody.securityDefinitions.{auth.AUTHORIZER.name}.x-amazon-apigateway-authorizer"
+        self.chalice.get_resource(REST_API).add_property_override(
+            f"{path}.providerARNs", [self.user_pool.user_pool_arn]
+        )
 
     def _bucket(self, console_origin: str) -> s3.Bucket:
         """Private images and exports; the console fetches them by presigned GET."""
@@ -203,9 +249,13 @@ def parameter_name(settings: Settings, name: str) -> str:
     return f"/imgfactory/{settings.stage}/{name}"
 
 
-def function_environment(settings: Settings, bucket: str, job_machine_arn: str) -> dict[str, str]:
+def function_environment(
+    settings: Settings, bucket: str, job_machine_arn: str, user_pool_id: str, user_pool_client_id: str
+) -> dict[str, str]:
     """The variables `settings_from_env` reads in a Lambda; AWS_DEFAULT_REGION is Lambda's own."""
     return {
+        env.ENV_USER_POOL_ID: user_pool_id,
+        env.ENV_USER_POOL_CLIENT_ID: user_pool_client_id,
         env.ENV_STAGE: settings.stage,
         env.ENV_TABLE_PREFIX: settings.table_prefix,
         env.ENV_BUCKET: bucket,

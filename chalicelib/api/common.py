@@ -10,16 +10,22 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from chalicelib.auth import AUTHORIZER
 from chalicelib.errors import ImageFactoryError, ValidationError
-from chalicelib.settings import get_settings
 
 log = logging.getLogger("imgfactory.api")
 
 
+def _claims(request: Request) -> dict[str, Any]:
+    """What the authorizer verified: API Gateway's Cognito authorizer on AWS, the local stack's
+    server offline (chalicelib.auth either way)."""
+    claims: dict[str, Any] = ((request.context or {}).get("authorizer") or {}).get("claims") or {}
+    return claims
+
+
 def workspace_of(request: Request) -> str:
-    """The caller's workspace: the Cognito subject when deployed, the local user offline."""
-    claims = ((request.context or {}).get("authorizer") or {}).get("claims") or {}
-    return claims.get("sub") or get_settings().default_workspace
+    """The caller's workspace: the Cognito subject (`sub`) of the verified ID token."""
+    return str(_claims(request)["sub"])
 
 
 def json_body(request: Request) -> dict[str, Any]:
@@ -61,21 +67,19 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return Response({"error": error}, status_code=status)
 
 
-PUBLIC_PATHS = frozenset({"/api/health", "/api/openapi.json"})
+PUBLIC_PATHS = frozenset({"/api/health", "/api/openapi.json", "/api/auth/refresh"})
 
 
 def authenticated(request: Request) -> bool:
-    """Locally, the stack's server has checked the bearer token before the request got here.
-    Deployed, a request must arrive with the identity an API Gateway authorizer verified; until
-    the deployment has one, every private route refuses rather than serving anyone."""
-    if get_settings().local:
-        return True
-    claims = ((request.context or {}).get("authorizer") or {}).get("claims") or {}
-    return bool(claims.get("sub"))
+    """Whether the request arrives with an identity an authorizer verified. The authorizer refuses
+    a bad token before the view runs; this refuses a request that reached a private view without
+    one (Chalice's own local gateway lets a request with no Authorization header through)."""
+    return bool(_claims(request).get("sub"))
 
 
 def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`bp.route` with authentication and the one mapping of domain errors to JSON error responses.
+    """`bp.route` with authentication (the Cognito authorizer on every private route) and the one
+    mapping of domain errors to JSON error responses.
 
     (Chalice turns a view's exception into its own 500 before any middleware sees it, so the
     mapping wraps the view itself.)
@@ -96,7 +100,8 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., A
                 log.exception("unhandled error in %s %s", options.get("methods"), path)
                 return error_response(500, "internal_error", "something went wrong on our side")
 
-        bp.route(path, **options)(mapped)
+        auth = {} if path in PUBLIC_PATHS else {"authorizer": AUTHORIZER}
+        bp.route(path, **auth, **options)(mapped)
         return view
 
     return register

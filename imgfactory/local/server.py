@@ -1,9 +1,13 @@
 """The local HTTP front door: `/api/*` through Chalice's local gateway, everything else from
-`frontend/` (the console). Requests to the API carry the local user's bearer token."""
+`frontend/` (the console).
+
+Chalice's local gateway only decodes a Cognito token; ours verifies it (`chalicelib.auth`) and puts
+the claims where API Gateway's Cognito authorizer does, so a private route sees the same request
+context offline as deployed and a forged, expired or foreign token gets 401.
+"""
 
 from __future__ import annotations
 
-import hmac
 import json
 import mimetypes
 import threading
@@ -12,23 +16,44 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from chalice import CognitoUserPoolAuthorizer
+from chalice.local import LocalGateway, LocalGatewayAuthorizer, LocalGatewayException, NotAuthorizedError
+
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
-PUBLIC_API_PATHS = {"/api/health", "/api/openapi.json"}
+
+
+class CognitoAuthorizer(LocalGatewayAuthorizer):
+    """What API Gateway does for a route with a Cognito user pool authorizer: refuse the request
+    unless its Authorization header holds a valid ID token, else pass the token's claims on."""
+
+    def authorize(self, raw_path: str, lambda_event: Any, lambda_context: Any) -> Any:
+        from chalicelib import auth
+
+        route_entry = self._route_for_event(lambda_event)
+        if route_entry is None or not isinstance(route_entry.authorizer, CognitoUserPoolAuthorizer):
+            return super().authorize(raw_path, lambda_event, lambda_context)
+        headers = {k.lower(): v for k, v in (lambda_event.get("headers") or {}).items()}
+        claims = auth.verified_claims(auth.bearer_token(headers.get("authorization")))
+        if claims is None:
+            raise NotAuthorizedError({}, b'{"message": "Unauthorized"}')
+        principal = claims.get("cognito:username", claims["sub"])
+        lambda_event["requestContext"]["authorizer"] = {"claims": claims, "principalId": principal}
+        return lambda_event, lambda_context
 
 
 def _gateway() -> Any:
     from chalice.config import Config
-    from chalice.local import LocalGateway
 
     import app as application
 
-    return LocalGateway(application.app, Config.create(chalice_app=application.app, chalice_stage="local"))
+    gateway = LocalGateway(application.app, Config.create(chalice_app=application.app, chalice_stage="local"))
+    gateway._authorizer = CognitoAuthorizer(application.app)  # the one authorizer a gateway has
+    return gateway
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "imgfactory-local"
     protocol_version = "HTTP/1.1"
-    token: str = ""
     gateway: Any = None
     gateway_lock = threading.Lock()
 
@@ -52,25 +77,20 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.dumps({"error": {"code": code, "message": message}}).encode()
         self._send(status, body, "application/json")
 
-    def _authorized(self) -> bool:
-        header = self.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), self.token)
-
     def _api(self) -> None:
         path = urlparse(self.path).path
-        if path not in PUBLIC_API_PATHS and not self._authorized():
-            self._json_error(401, "unauthorized", "send Authorization: Bearer <token>")
-            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k.lower(): v for k, v in self.headers.items()}
-        from chalice.local import LocalGatewayException
-
         try:
             # Chalice keeps the current request on the app object: one request at a time.
             with self.gateway_lock:
                 response = self.gateway.handle_request(self.command, self.path, headers, body)
+        except NotAuthorizedError:
+            self._json_error(
+                401, "unauthorized", "send Authorization: Bearer <ID token of a user of this stack>"
+            )
+            return
         except LocalGatewayException as err:
             self._json_error(
                 404 if err.CODE == 403 else err.CODE, "not_found", f"no route {self.command} {path}"
@@ -107,8 +127,8 @@ class _Handler(BaseHTTPRequestHandler):
 class LocalApiServer:
     """Serves the API and the console on one port, in background threads."""
 
-    def __init__(self, token: str, host: str = "127.0.0.1", port: int = 8000) -> None:
-        handler = type("Handler", (_Handler,), {"token": token, "gateway": _gateway()})
+    def __init__(self, host: str = "127.0.0.1", port: int = 8000) -> None:
+        handler = type("Handler", (_Handler,), {"gateway": _gateway()})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="imgfactory-api", daemon=True)

@@ -1,7 +1,8 @@
 """The local stack: an embedded moto server holding every resource production has.
 
 Tables come from the PynamoDB models, the state machines from the same ASL files the CDK app
-deploys, and Lambda tasks run in this process on our handlers. A watcher stands in for what
+deploys, users sign in to a Cognito user pool as on AWS, and Lambda tasks run in this process on
+our handlers. A watcher stands in for what
 EventBridge does on AWS (start the cleanup machine when a job execution fails, times out or is
 aborted), calling the same cleanup code, and for EventBridge Scheduler (start a scheduled job when
 its time comes, through the same `start_scheduled_job` handler).
@@ -15,6 +16,8 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
+
+from imgfactory.local import users
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -39,7 +42,6 @@ class LocalStack:
     slot_recheck_s: int = 30
     images_per_batch: int | None = None
     watch_interval_s: float = 0.25
-    workspace: str = "default"
     endpoint: str = ""
     job_machine_arn: str = ""
     cleanup_machine_arn: str = ""
@@ -86,7 +88,6 @@ class LocalStack:
             s.ENV_BUCKET: f"{prefix}-images",
             s.ENV_JOB_MACHINE_ARN: self.job_machine_arn,
             s.ENV_SLOT_RECHECK_S: str(self.slot_recheck_s),
-            s.ENV_DEFAULT_WORKSPACE: self.workspace,
             s.ENV_LOCAL: "1",
             s.ENV_SCHEDULE_GROUP: prefix,
             s.ENV_SCHEDULER_TARGET_ARN: (
@@ -100,23 +101,31 @@ class LocalStack:
         os.environ.update(env)
         s.reset_settings()
 
-    def set_local_user(self, token: str, websocket_url: str) -> None:
-        """The local user's bearer token (API and WebSocket) and where the WebSocket is served."""
+    def sign_in(self, username: str) -> users.SignedInUser:
+        """A user of the stack's pool (created if new), signed in; its workspace is its `sub`."""
+        return users.sign_in(username)
+
+    def serve_for(self, user: users.SignedInUser, websocket_url: str) -> None:
+        """Where the WebSocket is served, and the user whose workspace gets the jobs started
+        straight on Step Functions (as an operator would with the AWS CLI)."""
         from chalicelib import settings as s
 
-        os.environ[s.ENV_LOCAL_TOKEN] = token
         os.environ[s.ENV_WEBSOCKET_URL] = websocket_url
+        os.environ[s.ENV_DEFAULT_WORKSPACE] = user.sub
         s.reset_settings()
 
     def _create_resources(self) -> None:
         from chalicelib import asl, aws, models
-        from chalicelib.settings import get_settings
+        from chalicelib import settings as s
         from imgfactory.local import dispatch
 
-        settings = get_settings()
+        settings = s.get_settings()
         models.create_tables(settings)
         aws.s3().create_bucket(Bucket=settings.bucket)
         aws.client("scheduler").create_schedule_group(Name=settings.schedule_group)
+        pool_id, client_id = users.create_user_pool(f"imgfactory-{self.stage}-users")
+        os.environ.update({s.ENV_USER_POOL_ID: pool_id, s.ENV_USER_POOL_CLIENT_ID: client_id})
+        s.reset_settings()
         dispatch.install(dispatch.app_handlers())
         prefix = f"imgfactory-{self.stage}"
         arns = {

@@ -1,9 +1,11 @@
-"""Helpers for functional tests: start jobs, wait for them, look at what they left."""
+"""Helpers for functional tests: users, start jobs, wait for them, look at what they left."""
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from chalicelib import aws
@@ -11,8 +13,22 @@ from chalicelib.models import ImageModel, JobModel, SemaphoreModel
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.services import jobs as job_service
 from chalicelib.settings import get_settings
+from imgfactory.local import users
+from imgfactory.local.users import SignedInUser
 
 QUIET = {"quality_check": False, "metadata": False}
+
+
+def new_user(prefix: str = "user") -> SignedInUser:
+    """A new Cognito user of this process's local stack, signed in: its own workspace (`sub`),
+    seeing nothing of any other test's."""
+    return users.sign_in(f"{prefix}-{uuid.uuid4().hex[:10]}")
+
+
+@cache
+def session_user() -> SignedInUser:
+    """The user this test process calls the API as unless a test signs in as another."""
+    return new_user("session")
 
 
 def config(generations: int = 6, **extra: Any) -> dict[str, Any]:

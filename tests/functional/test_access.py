@@ -4,19 +4,15 @@ the app, so a new route is covered the day it is added."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import requests
 
 import app as application
-from chalicelib.api import common
 from chalicelib.services import jobs as job_service
-from chalicelib.settings import get_settings
-from tests.functional.helpers import config, images_of, wait_status
-from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+from tests.functional.helpers import config, images_of, new_user, wait_status
+from tests.functional.test_http_api import act_as, api, call  # noqa: F401 - the api fixture
 
-PUBLIC = {"/api/health", "/api/openapi.json"}
+PUBLIC = {"/api/health", "/api/openapi.json", "/api/auth/refresh"}
 ROUTES = sorted(
     (method, path)
     for path, methods in application.app.routes.items()
@@ -75,8 +71,7 @@ def test_nobody_reaches_another_workspaces_jobs_or_images(
     path,
 ):
     job_id, image_id = other_workspace_job
-    caller = dataclasses.replace(get_settings(), default_workspace="the-caller")
-    monkeypatch.setattr(common, "get_settings", lambda: caller)
+    act_as(monkeypatch, new_user("caller"))
     takes_ids = path in NOT_FOUND_FOR_OTHERS_IDS or path == "/api/jobs/bulk/delete"
     body = {"ids": [image_id if "/images" in path else job_id]} if takes_ids else None
     params = {"job_id": job_id} if path == "/api/images" else None

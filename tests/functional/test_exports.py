@@ -13,7 +13,7 @@ import requests
 from chalicelib import aws
 from chalicelib.exports import export_jobs
 from chalicelib.settings import get_settings
-from tests.functional.helpers import config, images_of, wait_status
+from tests.functional.helpers import config, images_of, session_user, wait_status
 from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
 
 WITH_METADATA = {"quality_check": False, "metadata": True}
@@ -49,7 +49,9 @@ def test_a_job_exports_to_an_xlsx_with_its_summary_and_images(api, jobs):  # noq
     assert response.status_code == 200
     export = response.json()["export"]
     assert {"id", "status", "key", "url"} <= set(export)
-    assert export["key"].startswith("exports/default/Spring__shoes_") and export["key"].endswith(".xlsx")
+    assert export["key"].startswith(f"exports/{session_user().sub}/Spring__shoes_") and export[
+        "key"
+    ].endswith(".xlsx")
     data = _download(export)
     (summary,) = _rows(data, "Job Summary")
     assert summary["Job ID"] == job["id"] and summary["Label"] == "Spring: shoes"
@@ -74,10 +76,10 @@ def test_an_export_still_being_built_has_no_link_yet(api):  # noqa: F811
 
     record = ExportModel(
         "b" * 32,
-        workspace=get_settings().default_workspace,
+        workspace=session_user().sub,
         kind="jobs_zip",
         status="building",
-        key="exports/default/bulk_export_x.zip",
+        key=f"exports/{session_user().sub}/bulk_export_x.zip",
         progress=40,
         step="creating-excel",
         created_at=datetime.now(UTC),
@@ -195,8 +197,8 @@ def test_a_custom_destination_appends_a_number_to_a_name_taken_and_is_remembered
     }
     first = call(api, "POST", "/api/jobs/bulk/export", json=body).json()["export"]
     second = call(api, "POST", "/api/jobs/bulk/export", json=body).json()["export"]
-    assert first["key"] == "exports/default/Client_ A/May/bulk_export.zip"
-    assert second["key"] == "exports/default/Client_ A/May/bulk_export-1.zip"
+    assert first["key"] == f"exports/{session_user().sub}/Client_ A/May/bulk_export.zip"
+    assert second["key"] == f"exports/{session_user().sub}/Client_ A/May/bulk_export-1.zip"
     body["destination"]["on_duplicate"] = "overwrite"
     third = call(api, "POST", "/api/jobs/bulk/export", json=body).json()["export"]
     assert third["key"] == first["key"]
@@ -208,11 +210,13 @@ def test_a_custom_destination_appends_a_number_to_a_name_taken_and_is_remembered
 def test_a_job_export_takes_its_destination_as_query_parameters_or_a_body(api, jobs):  # noqa: F811
     params = {"kind": "custom", "folder": "sheets", "filename": "spring"}
     by_query = call(api, "GET", f"/api/jobs/{jobs[0]['id']}/export", params=params).json()["export"]
-    assert by_query["key"].startswith("exports/default/sheets/spring") and by_query["key"].endswith(".xlsx")
+    assert by_query["key"].startswith(f"exports/{session_user().sub}/sheets/spring") and by_query[
+        "key"
+    ].endswith(".xlsx")
     body = {"destination": {**params, "on_duplicate": "overwrite"}}
     by_body = call(api, "POST", f"/api/jobs/{jobs[0]['id']}/export", json=body)
     assert by_body.status_code == 201
-    assert by_body.json()["export"]["key"] == "exports/default/sheets/spring.xlsx"
+    assert by_body.json()["export"]["key"] == f"exports/{session_user().sub}/sheets/spring.xlsx"
     assert call(api, "GET", "/api/settings").json()["settings"]["export_folders"]["xlsx"] == "sheets"
 
 
@@ -237,7 +241,7 @@ def test_another_workspaces_export_is_not_found(api, jobs):  # noqa: F811
     try:
         record = export_jobs(other, {"ids": [job.job_id]})
     finally:
-        job.workspace = get_settings().default_workspace
+        job.workspace = session_user().sub
         job.save()
     assert call(api, "GET", f"/api/exports/{record.export_id}").status_code == 404
 
@@ -353,11 +357,11 @@ def test_an_export_not_ready_in_time_answers_202_and_is_followed_to_its_link(api
 
 
 def test_a_build_delivered_twice_writes_the_export_once(api, jobs):  # noqa: F811
-    from chalicelib.exports import build_export, get_export
+    from chalicelib.exports import build_export
 
     export = call(api, "GET", f"/api/jobs/{jobs[1]['id']}/export").json()["export"]
     before = aws.s3().head_object(Bucket=get_settings().bucket, Key=export["key"])["ETag"]
     build_export({"export_id": export["id"]})  # Lambda may deliver an event again
     build_export({"export_id": "no-such-export"})  # or one whose record is gone
     assert aws.s3().head_object(Bucket=get_settings().bucket, Key=export["key"])["ETag"] == before
-    assert get_export(get_settings().default_workspace, export["id"]).status == "ready"
+    assert call(api, "GET", f"/api/exports/{export['id']}").json()["export"]["status"] == "ready"

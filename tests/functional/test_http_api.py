@@ -7,16 +7,44 @@ import requests
 
 from chalicelib import aws
 from chalicelib.settings import get_settings
-from tests.functional.helpers import config, wait_status
+from imgfactory.local.users import SignedInUser
+from tests.functional.helpers import config, session_user, wait_status
 
-TOKEN = "test-token-123"
+
+class BearerToken:
+    """The ID token `call` sends: the session user's (`helpers.session_user`), or that of the user
+    a test acts as (`act_as`). Read when formatted, since the stack's pool exists only once the
+    session has started; use it as `f"Bearer {TOKEN}"` or `str(TOKEN)`."""
+
+    user: SignedInUser | None = None
+
+    def __str__(self) -> str:
+        return (self.user or session_user()).id_token
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)
+
+
+TOKEN = BearerToken()
+
+
+def act_as(monkeypatch: pytest.MonkeyPatch, user: SignedInUser) -> SignedInUser:
+    """For the rest of the test, `TOKEN` (and so `call`) is `user`'s token."""
+    monkeypatch.setattr(TOKEN, "user", user)
+    return user
 
 
 @pytest.fixture(scope="module")
 def api(stack):
     from imgfactory.local.server import LocalApiServer
 
-    server = LocalApiServer(token=TOKEN, port=0).start()
+    server = LocalApiServer(port=0).start()
     yield server.url
     server.stop()
 

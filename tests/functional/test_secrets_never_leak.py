@@ -3,13 +3,11 @@ DynamoDB item, S3 object, log line or API response contains a key."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 
 from chalicelib import aws, secrets
-from chalicelib.api import common
 from chalicelib.models import ALL_MODELS
 from chalicelib.settings import get_settings
 from tests.fakes.fixtures import (  # noqa: F401 - fixtures
@@ -19,16 +17,26 @@ from tests.fakes.fixtures import (  # noqa: F401 - fixtures
     fake_runware_fixture,
 )
 from tests.fakes.servers import API_KEY
-from tests.functional.helpers import wait_status
-from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+from tests.functional.helpers import new_user, wait_status
+from tests.functional.test_http_api import act_as, api, call  # noqa: F401 - the api fixture
 from tests.functional.test_provider_failures import PROMPT_REPLY, QC_PASS, providers  # noqa: F401
 
 
 @pytest.fixture
-def as_workspace(workspace, monkeypatch):
-    """HTTP calls act for the test's own workspace (so its keys never touch other tests)."""
-    patched = dataclasses.replace(get_settings(), default_workspace=workspace)
-    monkeypatch.setattr(common, "get_settings", lambda: patched)
+def user(stack):
+    return new_user()
+
+
+@pytest.fixture
+def workspace(user):
+    """The test's workspace (where `providers` stores the keys) is the new user's."""
+    return user.sub
+
+
+@pytest.fixture
+def as_workspace(user, workspace, monkeypatch):
+    """HTTP calls act as a new user, in its own workspace (so its keys never touch other tests)."""
+    act_as(monkeypatch, user)
     yield workspace
     secrets.store_api_keys(workspace, {name: None for name in secrets.KEY_NAMES})
 

@@ -3,29 +3,25 @@ write-only, live only in Secrets Manager and come back masked (SPEC §2, §6, §
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 
 from chalicelib import jobconfig, secrets
-from chalicelib.api import common
 from chalicelib.models import WorkspaceSettingsModel
 from chalicelib.services import settings as settings_service
-from chalicelib.settings import get_settings
-from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+from tests.functional.helpers import new_user
+from tests.functional.test_http_api import act_as, api, call  # noqa: F401 - the api fixture
 
 OPENAI_KEY = "sk-test-LEAKCHECK-7f3a9c21d4e8b6aa"
 RUNWARE_KEY = "rw-test-LEAKCHECK-0b1c2d3e4f5a6b7c"
 
 
 @pytest.fixture
-def own_workspace(api, workspace, monkeypatch):  # noqa: F811
-    """HTTP calls act for a fresh workspace (as a Cognito user with a new subject would), so a
-    test sees only what it creates and leaves the stack's default workspace alone."""
-    patched = dataclasses.replace(get_settings(), default_workspace=workspace)
-    monkeypatch.setattr(common, "get_settings", lambda: patched)
-    return workspace
+def own_workspace(api, monkeypatch):  # noqa: F811
+    """HTTP calls act as a new Cognito user, so a test sees only what it creates in its own
+    workspace (the user's `sub`)."""
+    return act_as(monkeypatch, new_user()).sub
 
 
 def put(api, body):  # noqa: F811
@@ -162,8 +158,7 @@ def test_new_job_configs_are_laid_over_the_stored_default(api, own_workspace):  
 
 def test_settings_are_per_workspace(api, own_workspace, monkeypatch):  # noqa: F811
     put(api, {"default_config": {"generations": 5}, "api_keys": {"openai": OPENAI_KEY}})
-    other = dataclasses.replace(get_settings(), default_workspace=f"{own_workspace}-other")
-    monkeypatch.setattr(common, "get_settings", lambda: other)
+    act_as(monkeypatch, new_user("other"))
     settings = call(api, "GET", "/api/settings").json()["settings"]
     assert settings["default_config"]["generations"] == 1
     assert settings["api_keys"]["openai"] is None

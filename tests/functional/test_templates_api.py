@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from chalicelib.api import common
 from chalicelib.models import TemplateModel
-from chalicelib.settings import get_settings
-from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+from tests.functional.helpers import new_user
+from tests.functional.test_http_api import act_as, api, call  # noqa: F401 - the api fixture
 from tests.functional.test_settings_api import own_workspace  # noqa: F401 - fixture
 
 PREDEFINED = {
@@ -99,8 +96,7 @@ def test_a_name_of_100_characters_is_accepted(api, own_workspace):  # noqa: F811
 
 def test_saved_templates_are_per_workspace(api, own_workspace, monkeypatch):  # noqa: F811
     create(api, {"name": "mine", "phases": ["metadata", "finalize"]})
-    other = dataclasses.replace(get_settings(), default_workspace=f"{own_workspace}-other")
-    monkeypatch.setattr(common, "get_settings", lambda: other)
+    act_as(monkeypatch, new_user("other"))
     assert all(t["predefined"] for t in templates(api))
 
 
