@@ -199,7 +199,7 @@ def component_schemas() -> dict[str, Any]:
             "units": _INT,
             "batches": _INT,
             "generations_per_batch": _INT,
-            "state": {"type": "string", "enum": ["done", "running", "pending"]},
+            "state": {"type": "string", "enum": ["done", "running", "waiting", "paused", "pending"]},
         },
         ["name", "state"],
     )

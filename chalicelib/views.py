@@ -49,6 +49,9 @@ def job_summary(job: JobModel) -> dict[str, Any]:
     }
 
 
+_HELD = {JobStatus.WAITING_FOR_APPROVAL.value: "waiting", JobStatus.PAUSED.value: "paused"}
+
+
 def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str, Any]:
     phase_index = int(job.phase_index)
     phases = []
@@ -57,6 +60,8 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
             state = "done"
         elif index == phase_index and job.status == JobStatus.RUNNING.value:
             state = "running"
+        elif index == phase_index and job.status in _HELD:
+            state = _HELD[job.status]  # the phase the job holds at, waiting on a person
         else:
             state = "pending"
         phases.append({**phase, "state": state})

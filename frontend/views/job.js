@@ -33,7 +33,7 @@ function debounced(fn, ms) {
     }, ms);
   };
 }
-const PHASE_STATES = { done: "Done", running: "Running", pending: "Pending" };
+const PHASE_STATES = { done: "Done", running: "Running", waiting: "Awaiting you", paused: "Paused", pending: "Pending" };
 
 function actionButton(label, testid, className, title) {
   return h("button", { type: "button", class: `btn ${className || ""}`.trim(), "data-testid": testid, title }, label);

@@ -10,6 +10,7 @@ from chalicelib import aws
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.services import jobs as job_service
 from chalicelib.settings import get_settings
+from chalicelib.views import job_detail
 from tests.functional.helpers import config, images_of, slot_owner, start, wait_status
 from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
 
@@ -46,6 +47,8 @@ def test_a_waiting_job_holds_its_slot_and_goes_on_once_approved(workspace):
     assert processed_objects(job.job_id) == []  # ... but not processed
     assert slot_owner(workspace) == job.job_id
     assert job.step == "Waiting for approval"
+    states = {phase["name"]: phase["state"] for phase in job_detail(job, None)["phases"]}
+    assert (states["quality_check"], states["approval"], states["process"]) == ("done", "waiting", "pending")
     follower = start(workspace, generations=1)
     assert job_repo.get_job(follower.job_id).status == "queued"
 
