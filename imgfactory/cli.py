@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 
-def _local_api() -> tuple[str, str] | None:
+def _local_api() -> tuple[str, str, str | None] | None:
     """The API of an `imgfactory dev` running from this folder, if it answers."""
     from imgfactory.devserver import STATE_FILE
 
@@ -18,7 +18,7 @@ def _local_api() -> tuple[str, str] | None:
         import requests
 
         requests.get(f"{state['api']}/api/health", timeout=2).raise_for_status()
-        return state["api"], state["token"]
+        return state["api"], state["token"], state.get("refresh_token")
     except Exception:  # noqa: BLE001 - no usable dev stack: the caller starts its own
         return None
 
@@ -44,7 +44,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("Starting a local stack for this job…")
     running = start_stack()
     try:
-        return run_job(ApiClient(running.api.url, running.token), args.job_file, args.out)
+        client = ApiClient(running.api.url, running.token, running.user.refresh_token)
+        return run_job(client, args.job_file, args.out)
     finally:
         running.stop()
 

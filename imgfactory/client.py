@@ -45,13 +45,36 @@ class ApiUnreachable(requests.ConnectionError):
 
 
 class ApiClient:
-    def __init__(self, base_url: str, token: str | None) -> None:
+    """With a refresh token, a call refused with 401 (the ID token's hour is up) gets a new ID
+    token from `POST /api/auth/refresh` and is sent once more, so a long `run` or `logs --follow`
+    keeps going."""
+
+    def __init__(self, base_url: str, token: str | None, refresh_token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
+        self.refresh_token = refresh_token
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
     def request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return self._request(method, path, **kwargs)
+        except ApiError as err:
+            if err.status != 401 or not self._refresh():
+                raise
+        return self._request(method, path, **kwargs)
+
+    def _refresh(self) -> bool:
+        if not self.refresh_token:
+            return False
+        try:
+            answer = self._request("POST", "/api/auth/refresh", json={"refresh_token": self.refresh_token})
+        except ApiError:
+            return False
+        self.session.headers["Authorization"] = f"Bearer {answer['token']}"
+        return True
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
             response = self.session.request(method, f"{self.base_url}{path}", timeout=30, **kwargs)
         except (requests.ConnectionError, requests.Timeout) as err:

@@ -69,7 +69,10 @@ def resolve_api(
 def run(args: argparse.Namespace, command: Command) -> int:
     """Run one `jobs` command; every failure becomes `imgfactory: <message>` and an exit code."""
     try:
-        client = ApiClient(*resolve_api(args.api, args.token))
+        url, token = resolve_api(args.api, args.token)
+        dev = _dev_state(None)
+        from_dev = token is not None and token == dev.get("token")
+        client = ApiClient(url, token, dev.get("refresh_token") if from_dev else None)
         return command(client, args)
     except UsageError as err:
         return _fail(str(err), 2)

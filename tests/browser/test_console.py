@@ -286,3 +286,20 @@ def test_the_job_page_follows_a_job_over_the_websocket(console: Console) -> None
     pushed = {frame["type"] for frame in frames if frame.get("job_id") == job_id}
     assert {"log", "progress", "status"} <= pushed, pushed
     assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_the_console_stays_signed_in_when_its_id_token_expires(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    from tests.functional.test_auth import expired
+
+    page = console.sign_in()  # keeps the ID token and the refresh token
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    stale = expired()
+    page.evaluate("(token) => localStorage.setItem('imgfactory.token', token)", stale)
+    page.reload()
+    # The first call is refused (401): the console gets a new ID token and calls again.
+    page.wait_for_function("(stale) => localStorage.getItem('imgfactory.token') !== stale", arg=stale)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.get_by_test_id("auth-required")).to_have_count(0)
+    assert not console.errors, f"JavaScript errors: {console.errors}"

@@ -176,3 +176,18 @@ def test_a_bad_refresh_request_gets_no_token(api, body, status):  # noqa: F811
     response = call(api, "POST", "/api/auth/refresh", headers={}, json=body)
     assert response.status_code == status
     assert "token" not in response.json()
+
+
+def test_the_cli_client_gets_a_new_id_token_when_its_hour_is_up(api):  # noqa: F811
+    from imgfactory.client import ApiClient, ApiError
+
+    user = new_user()
+    stale = expired()
+    with pytest.raises(ApiError) as refused:
+        ApiClient(api, stale).get("/api/jobs")  # no refresh token: the 401 stands
+    assert refused.value.status == 401
+
+    client = ApiClient(api, stale, refresh_token=user.refresh_token)
+    assert client.get("/api/jobs")["items"] == []
+    renewed = client.session.headers["Authorization"].removeprefix("Bearer ")
+    assert claims_of(renewed)["sub"] == user.sub
