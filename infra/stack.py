@@ -24,6 +24,7 @@ from constructs import Construct
 from chalicelib import asl, auth
 from chalicelib import settings as env
 from chalicelib.settings import Settings
+from infra.console import HostedConsole
 from infra.exports import builder_environment, wire_export_builder
 from infra.machines import cleanup_rule, machine_arn, machine_name, state_machines
 from infra.scheduler import JobScheduler
@@ -87,6 +88,8 @@ class ImageFactoryStack(Stack):
         self._grant_lambda_role(settings, job_name)
         self.scheduler.wire(self.chalice, self.chalice.get_role(LAMBDA_ROLE))
         wire_export_builder(self, settings, self.chalice, self.chalice.get_role(LAMBDA_ROLE))
+        rest_api = self.chalice.get_resource(REST_API)
+        self.console = HostedConsole(self, "Console", rest_api_id=rest_api.ref, api_stage=rest_api.stage_name)
         CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
         CfnOutput(self, "WebsocketUrl", value=websocket_url)
         CfnOutput(self, "BucketName", value=self.bucket.bucket_name)

@@ -1,0 +1,75 @@
+"""The hosted web console: `frontend/` in a private bucket behind CloudFront, with `/api/*` routed
+to the REST API through the same distribution.
+
+The console calls the API on its own origin (`frontend/api.js` builds URLs from
+`window.location.origin`), so one domain serves both and the browser needs no CORS. The REST API's
+stage is the origin path: Chalice's routes already start with `/api`, so `/api/jobs` on the
+console's domain reaches `/<api stage>/api/jobs` on API Gateway. Nothing of the API is cached,
+and the `Authorization` header and query strings reach it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as deployment
+from constructs import Construct
+
+FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+
+
+class HostedConsole(Construct):
+    def __init__(self, scope: Stack, construct_id: str, *, rest_api_id: str, api_stage: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Files",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            removal_policy=RemovalPolicy.DESTROY,
+            auto_delete_objects=True,
+        )
+        api_domain = f"{rest_api_id}.execute-api.{scope.region}.{scope.url_suffix}"
+        api = origins.HttpOrigin(
+            api_domain,
+            origin_path=f"/{api_stage}",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        )
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="Image Factory console and API",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            ),
+            additional_behaviors={
+                "/api/*": cloudfront.BehaviorOptions(
+                    origin=api,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    # Everything the viewer sent (Authorization, query, body) but its Host header,
+                    # which API Gateway needs to be its own.
+                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                )
+            },
+        )
+        deployment.BucketDeployment(
+            self,
+            "Deploy",
+            sources=[deployment.Source.asset(str(FRONTEND_DIR))],
+            destination_bucket=self.bucket,
+            # No invalidation (CDK's would need cloudfront:CreateInvalidation on every
+            # distribution): files are cached five minutes, so a deploy shows within five.
+            cache_control=[deployment.CacheControl.max_age(Duration.minutes(5))],
+        )
+        self.url = f"https://{self.distribution.distribution_domain_name}"
+        CfnOutput(scope, "ConsoleUrl", value=self.url, description="The web console (and the API under /api)")
