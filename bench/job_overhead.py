@@ -39,7 +39,7 @@ def plain_loop(job_id: str) -> float:
     return time.perf_counter() - started
 
 
-def measure(rounds: int = 3) -> dict[str, Any]:
+def measure(rounds: int = 5) -> dict[str, Any]:
     stack = start_stack()
     try:
         run_job(2)  # warm up imports and connections

@@ -37,7 +37,7 @@ def measure() -> dict[str, Any]:
     stack = start_stack()
     served = serve_stack(stack)
     try:
-        job = new_job(served.stack.workspace, normalize_config({"generations": 1}))
+        job = new_job(served.user.sub, normalize_config({"generations": 1}))
         sent: dict[int, float] = {}
         pushed: dict[int, float] = {}
         polled: dict[int, float] = {}

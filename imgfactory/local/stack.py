@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -42,6 +43,9 @@ class LocalStack:
     slot_recheck_s: int = 30
     images_per_batch: int | None = None
     watch_interval_s: float = 0.25
+    # Schedules fire to the second (`at(...)`): looking once a second is enough, and the watcher
+    # shares this process with the jobs it serves.
+    schedule_interval_s: float = 1.0
     endpoint: str = ""
     job_machine_arn: str = ""
     cleanup_machine_arn: str = ""
@@ -145,9 +149,12 @@ class LocalStack:
         from chalicelib import aws
 
         seen: set[str] = set()
+        next_schedule_check = 0.0
         while not self._stop.wait(self.watch_interval_s):
             try:
-                self._fire_due_schedules()
+                if time.monotonic() >= next_schedule_check:
+                    next_schedule_check = time.monotonic() + self.schedule_interval_s
+                    self._fire_due_schedules()
                 for status in ("FAILED", "TIMED_OUT", "ABORTED"):
                     pages = (
                         aws.sfn()
