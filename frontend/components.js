@@ -1,5 +1,6 @@
 // Small pieces used by several views: status badges, progress bars, toasts, a confirm dialog.
 
+import { followAllJobs } from "./live.js";
 import { h, setText } from "./dom.js";
 import { humanize } from "./format.js";
 
@@ -178,13 +179,16 @@ export class Poller {
   }
 }
 
-/** Start polling now and again whenever a job is started from the console; returns the cleanup. */
+/** Start polling now, again whenever a job is started from the console, and whenever a job's
+ * status or progress changes (over the WebSocket); returns the cleanup. */
 export function pollAndRefreshOnJobStart(poller) {
   const onJobStarted = () => poller.kick();
   window.addEventListener("imgfactory:job-started", onJobStarted);
+  const stopFollowing = followAllJobs(poller, { offlineMs: poller.intervalMs });
   poller.kick();
   return () => {
     poller.stop();
+    stopFollowing();
     window.removeEventListener("imgfactory:job-started", onJobStarted);
   };
 }

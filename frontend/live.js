@@ -17,7 +17,8 @@ class LiveConnection {
     this.retryTimer = null;
   }
 
-  /** Call `handler(message)` for each message of the job; returns the unsubscribe function. */
+  /** Call `handler(message)` for each message of the job (`"*"`: of every job of the
+   * workspace); returns the unsubscribe function. */
   subscribe(jobId, handler) {
     if (!this.handlers.has(jobId)) {
       this.handlers.set(jobId, new Set());
@@ -102,10 +103,35 @@ class LiveConnection {
     } catch {
       return;
     }
-    const handlers = message && message.job_id ? this.handlers.get(message.job_id) : null;
-    if (!handlers) return; // replies to our own requests (`subscribed`, `error`) need nothing
-    for (const handler of handlers) handler(message);
+    if (!message || !message.job_id) return; // replies to our own requests (`subscribed`, `error`)
+    for (const key of [message.job_id, "*"]) {
+      for (const handler of this.handlers.get(key) || []) handler(message);
+    }
   }
 }
 
 export const live = new LiveConnection();
+
+/**
+ * Keep a list view current: while the connection is live, a job's status or progress message
+ * refreshes the view (at most every `throttleMs`) and polling slows to `liveMs`; otherwise it
+ * polls every `offlineMs`. Returns the cleanup.
+ */
+export function followAllJobs(poller, { offlineMs, liveMs = 15000, throttleMs = 500 }) {
+  let timer = null;
+  const unsubscribe = live.subscribe("*", (message) => {
+    if ((message.type !== "status" && message.type !== "progress") || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      poller.kick();
+    }, throttleMs);
+  });
+  const stopWatching = live.onState((state) => {
+    poller.intervalMs = state === "live" ? liveMs : offlineMs;
+  });
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+    stopWatching();
+  };
+}

@@ -303,3 +303,30 @@ def test_the_console_stays_signed_in_when_its_id_token_expires(console: Console)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.get_by_test_id("auth-required")).to_have_count(0)
     assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_the_jobs_list_follows_every_job_over_the_websocket(console: Console) -> None:
+    import json
+
+    from playwright.sync_api import expect
+
+    frames: list[dict[str, Any]] = []
+    console.page.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda frame: frames.append(json.loads(frame))),
+    )
+    page = console.sign_in()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Jobs").click()
+    for _ in range(150):  # the list subscribes to every job (Playwright delivers frames while it waits)
+        if any(f.get("type") == "subscribed" and f.get("job_id") == "*" for f in frames):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError(f"the jobs list did not subscribe to every job: {frames}")
+    body = {"config": {"label": "Pushed job", "keywords": ["paper boat"], "generations": 2, "ai": QUIET}}
+    job_id = api(console.stack, "POST", "/api/jobs", json=body).json()["job"]["id"]
+    row = page.locator(f'[data-testid="job-row"][data-job-id="{job_id}"]')
+    expect(row.get_by_test_id("status-badge")).to_have_text("Completed")
+    statuses = [f["status"] for f in frames if f.get("type") == "status" and f.get("job_id") == job_id]
+    assert "completed" in statuses, statuses
+    assert not console.errors, f"JavaScript errors: {console.errors}"
