@@ -326,36 +326,45 @@ def run_phase(event: dict[str, Any]) -> dict[str, Any]:
     return {"done": True}
 
 
-def park_job(event: dict[str, Any]) -> None:
-    """Hold a paused job: store the token that `resume` answers; answer at once if no longer paused."""
+def _hold(event: dict[str, Any], status: JobStatus, message: str, *, still_held: Any) -> JobModel:
+    """Park the execution on its task token (stored on the job for whoever lets it go on) with
+    the job in `status`; answer the token at once if `still_held(job)` is already false."""
     from chalicelib import aws
 
     job = job_repo.get_job(event["job_id"])
     job.update(actions=[JobModel.park_token.set(event["token"])])
-    if job_repo.transition(job, JobStatus.PAUSED, JobModel.step.set("Paused")):
+    if job_repo.transition(job, status, JobModel.step.set(status.label)):
         with JobLog(job.job_id) as log:
-            log.info("Job paused at a checkpoint")
+            log.info(message)
     job.refresh(consistent_read=True)
-    if job.control != "pause":
-        aws.send_task_success(event["token"], {"resumed": True})
+    if not still_held(job):
+        aws.send_task_success(event["token"], {"held": False})
+    return job
+
+
+def park_job(event: dict[str, Any]) -> None:
+    """Hold a paused job until `resume` (or a stop) answers its token."""
+    message = "Job paused at a checkpoint"
+    _hold(event, JobStatus.PAUSED, message, still_held=lambda job: job.control == "pause")
 
 
 def await_approval(event: dict[str, Any]) -> None:
-    """Hold the job at its approval step: store the token that approve / reject answers, and
-    answer at once if the decision (or a stop) came first."""
-    from chalicelib import aws
-
+    """Hold the job at its approval step until approve, reject or a stop answers its token."""
     job = job_repo.get_job(event["job_id"])
-    job.update(actions=[JobModel.park_token.set(event["token"])])
-    if job_repo.transition(job, JobStatus.WAITING_FOR_APPROVAL, JobModel.step.set("Waiting for approval")):
-        with JobLog(job.job_id) as log:
-            log.info(
-                f"Waiting for approval: {int(job.images_ok)} of {int(job.images_planned)} image(s) "
-                "ready for review; approve to go on, reject to fail the job"
-            )
-    job.refresh(consistent_read=True)
-    if job.control or job.status != JobStatus.WAITING_FOR_APPROVAL.value or approval_given(job.job_id):
-        aws.send_task_success(event["token"], {"decided": True})
+    message = (
+        f"Waiting for approval: {int(job.images_ok)} of {int(job.images_planned)} image(s) "
+        "ready for review; approve to go on, reject to fail the job"
+    )
+    _hold(
+        event,
+        JobStatus.WAITING_FOR_APPROVAL,
+        message,
+        still_held=lambda job: (
+            not job.control
+            and job.status == JobStatus.WAITING_FOR_APPROVAL.value
+            and not approval_given(job.job_id)
+        ),
+    )
 
 
 def approval_given(job_id: str) -> bool:

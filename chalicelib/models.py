@@ -370,7 +370,7 @@ class ExportModel(Model):
     progress = NumberAttribute(default=0)
     step = UnicodeAttribute(default="")
     error = UnicodeAttribute(null=True)
-    # Why it failed, as the API answers it: {"status", "code", "message", "field"}.
+    # How the API answers its failure (with `error` as the message): {"status", "code", "field"}.
     failure = JSONAttribute(null=True)
     # What to build, kept for the function that builds it: {"job_id"} or {"ids"}, and the
     # custom folder to remember once it is written.

@@ -144,13 +144,17 @@ def _start(
     return wait_for(record, settings.export_wait_s)
 
 
-def wait_for(record: ExportModel, timeout_s: float, interval_s: float = 0.1) -> ExportModel:
-    """The record once it is no longer `building`, or as it is when the time is up."""
+def wait_for(
+    record: ExportModel, timeout_s: float, first_s: float = 0.1, longest_s: float = 1.0
+) -> ExportModel:
+    """The record once it is no longer `building`, or as it is when the time is up. Looks
+    often at first (most exports are small), then at most once a second."""
     import time
 
-    deadline = time.monotonic() + timeout_s
+    deadline, interval = time.monotonic() + timeout_s, first_s
     while record.status == "building" and time.monotonic() < deadline:
-        time.sleep(interval_s)
+        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+        interval = min(interval * 1.5, longest_s)
         record.refresh(consistent_read=True)
     return record
 
@@ -197,7 +201,7 @@ def raise_if_failed(record: ExportModel) -> ExportModel:
     if record.status != "failed":
         return record
     failure = dict(record.failure or {})
-    error = ImageFactoryError(str(failure.get("message") or record.error or "the export failed"))
+    error = ImageFactoryError(str(record.error or "the export failed"))
     error.code = str(failure.get("code") or ExportFailedError.code)
     error.http_status = int(failure.get("status") or ExportFailedError.http_status)
     error.field = failure.get("field")
@@ -205,7 +209,7 @@ def raise_if_failed(record: ExportModel) -> ExportModel:
 
 
 def _mark_failed(record: ExportModel, err: ImageFactoryError) -> None:
-    failure = {"status": err.http_status, "code": err.code, "message": err.message[:1000], "field": err.field}
+    failure = {"status": err.http_status, "code": err.code, "field": err.field}  # the message: `error`
     try:
         record.update(
             actions=[

@@ -239,7 +239,7 @@ def approve_job(workspace: str, job_id: str) -> JobModel:
     record_approval(job_id)
     index = int(job.phase_index)
     if not job_repo.transition(job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, index + 1))):
-        raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
+        raise _not_waiting(job)
     with JobLog(job_id) as log:
         log.info("Approved: going on")
     if job.park_token:
@@ -257,13 +257,11 @@ def reject_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
     if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
         raise ValidationError("must be text of at most 500 characters", field="reason")
     job = _waiting_for_approval(workspace, job_id)
-    message = (
-        f"Rejected at the approval step: {reason.strip()}"
-        if reason and reason.strip()
-        else ("Rejected at the approval step")
-    )
+    message = "Rejected at the approval step"
+    if reason and reason.strip():
+        message = f"{message}: {reason.strip()}"
     if not job_repo.set_control(job, "fail", JobStatus.WAITING_FOR_APPROVAL):
-        raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
+        raise _not_waiting(job)
     job.update(actions=[JobModel.error.set(message)])
     with JobLog(job_id) as log:
         log.info(message)
@@ -275,8 +273,12 @@ def reject_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
 def _waiting_for_approval(workspace: str, job_id: str) -> JobModel:
     job = job_repo.get_job(job_id, workspace)
     if job.status != JobStatus.WAITING_FOR_APPROVAL.value:
-        raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
+        raise _not_waiting(job)
     return job
+
+
+def _not_waiting(job: JobModel) -> ConflictError:
+    return ConflictError(f"job {job.job_id} is {job.status}; it is not waiting for approval", field="job_id")
 
 
 def rerun_job(workspace: str, job_id: str) -> JobModel:
