@@ -24,10 +24,9 @@ def refresh() -> dict[str, Any]:
     refresh_token = body.get("refresh_token")
     if not isinstance(refresh_token, str) or not refresh_token.strip():
         raise ValidationError("is required: the refresh token of a signed-in user", field="refresh_token")
-    if set(body) - {"refresh_token"}:
-        raise ValidationError(
-            "is not a field of this request", field=sorted(set(body) - {"refresh_token"})[0]
-        )
+    unknown = sorted(set(body) - {"refresh_token"})
+    if unknown:
+        raise ValidationError("is not a field of this request", field=unknown[0])
     refreshed = aws.refresh_id_token(get_settings().user_pool_client_id, refresh_token.strip())
     if refreshed is None:
         raise UnauthorizedError("the refresh token is not valid any more: sign in again")
