@@ -11,7 +11,7 @@ from chalicelib.repositories import jobs as job_repo
 from chalicelib.services import jobs as job_service
 from chalicelib.settings import get_settings
 from chalicelib.views import job_detail
-from tests.functional.helpers import config, images_of, slot_owner, start, wait_status
+from tests.functional.helpers import config, images_of, slot_owner, start, wait_status, wait_until
 from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
 
 PROCESSED = {"convert": True, "convert_format": "jpg"}
@@ -100,7 +100,7 @@ def test_stop_while_waiting_cancels_the_job_and_frees_the_slot(workspace):
     job = waiting_job(workspace, generations=1)
     job_service.request_stop(workspace, job.job_id)
     wait_status(job.job_id, "cancelled")
-    assert slot_owner(workspace) is None
+    wait_until(lambda: slot_owner(workspace) is None, timeout=10)  # released just after the status
     assert processed_objects(job.job_id) == []
 
 
