@@ -59,7 +59,24 @@ def wait_status(job_id: str, *statuses: str, timeout: float = 30) -> JobModel:
     except AssertionError:
         job = job_repo.find_job(job_id)
         seen = f"{job.status} ({job.step}, {job.error})" if job else "missing"
+        if job is not None and job.status == "queued":
+            seen += f"; the slot is {_slot_holder(job.workspace)}"
         raise AssertionError(f"job {job_id} is {seen}, not {statuses}") from None
+
+
+def _slot_holder(workspace: str) -> str:
+    """Who holds a workspace's slot, for the message of a job stuck in the queue."""
+    try:
+        owner = SemaphoreModel.get(workspace, "LOCK", consistent_read=True).owner
+    except SemaphoreModel.DoesNotExist:
+        return "free (no lock item)"
+    if not owner:
+        return "free"
+    holder = job_repo.find_job(owner.partition("#")[0])
+    if holder is None:
+        return f"held by {owner}, a job that no longer exists"
+    state = f"{holder.label!r} {holder.status} ({holder.step})"
+    return f"held by {owner}: {state}, execution {holder.execution_arn}"
 
 
 def images_of(job_id: str) -> list[ImageModel]:
