@@ -54,3 +54,17 @@ def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(works
     waiting = semaphore.take_ticket(workspace, other)
     assert semaphore.try_acquire(workspace, other, waiting, None, attempt=1).acquired
     assert owner(workspace) == f"{other}#1"
+
+
+def test_a_lost_wake_up_is_made_good_by_the_recheck_timer(workspace):
+    from tests.functional.helpers import start, wait_status
+
+    blocker = "blocker-" + workspace
+    save_job(blocker, workspace, JobStatus.RUNNING, attempt=1)  # alive, holds the slot
+    ticket = semaphore.take_ticket(workspace, blocker)
+    assert semaphore.try_acquire(workspace, blocker, ticket, None, attempt=1).acquired
+    job = start(workspace, generations=1)
+    wait_status(job.job_id, "queued")
+    # The slot is freed without waking anyone (as if the wake-up were lost).
+    SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.remove()])
+    wait_status(job.job_id, "completed", timeout=20)  # the stack re-checks every 2 s
