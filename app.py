@@ -11,6 +11,7 @@ from chalicelib.api import (
     health,
     images,
     jobs,
+    keywords,
     openapi,
     session,
     settings,
@@ -28,6 +29,7 @@ app.register_blueprint(images.bp)
 app.register_blueprint(settings.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(templates.bp)
+app.register_blueprint(keywords.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(openapi.bp)
 

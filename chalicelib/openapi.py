@@ -368,6 +368,29 @@ def component_schemas() -> dict[str, Any]:
             },
             ["total", "completed", "failed", "success_rate", "average_duration_s", "total_images"],
         ),
+        "KeywordsPreview": _obj(
+            {
+                "name": _STR,
+                "kind": {"type": "string", "enum": ["txt", "csv"]},
+                "entries": {**_INT, "description": "Keywords (TXT lines) or rows (CSV, without the header)"},
+                "columns": {"type": "array", "items": _STR, "description": "The CSV header; empty for TXT"},
+                "placeholders": {
+                    "type": "array",
+                    "items": _STR,
+                    "description": "What a prompt template may use: ${{Column}} per CSV column",
+                },
+                "rows": {
+                    "type": "array",
+                    "items": {"type": "array", "items": _STR},
+                    "description": "The first entries, cells in column order (one cell for TXT)",
+                },
+                "first_prompt": _nullable(
+                    {**_STR, "description": "The template filled from the first entry"}
+                ),
+            },
+            ["name", "kind", "entries", "columns", "placeholders", "rows", "first_prompt"],
+        ),
+        "KeywordsPreviewEnvelope": _obj({"preview": _ref("KeywordsPreview")}, ["preview"]),
         "TemplateList": _obj({"items": {"type": "array", "items": _ref("Template")}}, ["items"]),
         "TemplateEnvelope": _obj({"template": _ref("Template")}, ["template"]),
         "PlanReport": _obj(
@@ -488,6 +511,21 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
                     description="Write-only: only the keys named change; stored in Secrets Manager",
                 ),
             },
+            additionalProperties=False,
+        ),
+        "preview_keywords": _obj(
+            {
+                "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255,
+                    "pattern": "(" + "|".join(_case_insensitive(x) for x in (".txt", ".csv")) + ")$",
+                    "description": "The file name: .txt (one keyword a line) or .csv (a header row)",
+                },
+                "content": {**_STR, "description": "The file's text"},
+                "prompt_template": _nullable({**_STR, "maxLength": 20_000}),
+            },
+            ["name", "content"],
             additionalProperties=False,
         ),
         "save_template": _obj(
@@ -869,6 +907,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Everything is checked before anything is written. API keys are write-only.",
         response="SettingsEnvelope",
         body="put_settings",
+    ),
+    ("POST", "/api/keywords/preview"): Operation(
+        "Preview a keywords file",
+        "settings",
+        "The first rows of a .txt or .csv upload, its CSV columns (usable as `${{Column}}` in the "
+        "prompt template) and its size; a malformed file is a 400 whose message names the line. "
+        "Nothing is stored.",
+        response="KeywordsPreviewEnvelope",
+        body="preview_keywords",
     ),
     ("GET", "/api/stats"): Operation(
         "Job statistics",
