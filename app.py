@@ -19,9 +19,11 @@ from chalicelib.api import (
     templates,
     websocket,
 )
+from chalicelib.api.common import error_envelope
 
 app = Chalice(app_name="imgfactory")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.register_middleware(error_envelope, "http")
 app.register_blueprint(health.bp)
 app.register_blueprint(session.bp)
 app.register_blueprint(jobs.bp)

@@ -134,17 +134,20 @@ def write_images(workspace: str, count: int) -> list[Any]:
     return images
 
 
-def middle_cursor(key: dict[str, str], created_at: datetime) -> str:
-    """The cursor a client holds halfway through a newest-first list (as `next_cursor` encodes it)."""
+def middle_cursor(key: dict[str, str], created_at: datetime, scope: str) -> str:
+    """The cursor a client holds halfway through a newest-first list (as `next_cursor` encodes it
+    for the listing `scope`)."""
     from chalicelib.models import JobModel
     from chalicelib.repositories.pages import encode_cursor
 
     last = {name: {"S": value} for name, value in key.items()}
     last["created_at"] = {"S": JobModel.created_at.serialize(created_at)}
-    return encode_cursor(last) or ""
+    return encode_cursor(last, scope) or ""
 
 
 def measure() -> dict[str, Any]:
+    from chalicelib.repositories import images as image_repo
+    from chalicelib.repositories import jobs as job_repo
     from chalicelib.repositories.images import ImageQuery, count_images, list_images
     from chalicelib.repositories.jobs import JobQuery, list_jobs
 
@@ -157,7 +160,11 @@ def measure() -> dict[str, Any]:
             workspace = f"bench-{size}"
             jobs = write_jobs(workspace, size)
             middle = jobs[size // 2]  # newest first: the page after this job
-            cursor = middle_cursor({"job_id": middle.job_id, "workspace": workspace}, middle.created_at)
+            cursor = middle_cursor(
+                {"job_id": middle.job_id, "workspace": workspace},
+                middle.created_at,
+                job_repo.cursor_scope(workspace, JobQuery()),
+            )
             first, _, (page, _) = counter.measure(lambda w=workspace: list_jobs(w, JobQuery(limit=JOB_PAGE)))
             mid, _, (later, _) = counter.measure(
                 lambda w=workspace, c=cursor: list_jobs(w, JobQuery(limit=JOB_PAGE, cursor=c))
@@ -168,7 +175,9 @@ def measure() -> dict[str, Any]:
             images = write_images(workspace, size)
             middle_image = images[size // 2]
             cursor = middle_cursor(
-                {"image_id": middle_image.image_id, "workspace": workspace}, middle_image.created_at
+                {"image_id": middle_image.image_id, "workspace": workspace},
+                middle_image.created_at,
+                image_repo.cursor_scope(workspace, ImageQuery()),
             )
             plain = ImageQuery(limit=IMAGE_PAGE, with_counts=False)
             first, _, page = counter.measure(lambda w=workspace, q=plain: list_images(w, q))

@@ -168,6 +168,7 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
             if unknown:
                 key = sorted(unknown)[0]
                 raise ValidationError(f"{key} is an unknown key of the execution input", field=key)
+            jobconfig.refuse_empty_keywords(payload.get("config"))
             config = jobconfig.normalize_config(payload.get("config") or {})
             job = new_job(workspace, config, job_id=job_id, label=payload.get("label"))
         except ValidationError as err:

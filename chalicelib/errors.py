@@ -28,6 +28,13 @@ class ValidationError(ImageFactoryError):
     http_status = 400
 
 
+class PayloadTooLargeError(ImageFactoryError):
+    """A request body past what the API takes (`MAX_BODY_BYTES` in chalicelib/api/common.py)."""
+
+    code = "payload_too_large"
+    http_status = 413
+
+
 class NotFoundError(ImageFactoryError):
     code = "not_found"
     http_status = 404

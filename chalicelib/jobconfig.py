@@ -396,6 +396,18 @@ def parse_dimensions(values: list[str] | str) -> list[tuple[int, int]]:
     return sizes or [spec.parse(DEFAULT_DIMENSION, "parameters.dimensions")]
 
 
+def refuse_empty_keywords(raw: Any) -> None:
+    """A keyword list a client sends must list something: an empty one is a mistake (an emptied
+    form, a script's bug), not a request to run on the placeholder keyword. Leaving `keywords`
+    out, or uploading a keywords file, is how a job runs without a list."""
+    if isinstance(raw, dict) and raw.get("keywords") == [] and not raw.get("keywords_file"):
+        raise ValidationError(
+            "must list at least one keyword; leave it out to use the prompt template alone, "
+            "or upload a keywords file",
+            field="keywords",
+        )
+
+
 def refuse_unbuilt(config: dict) -> None:
     """Settings the spec defines but this build cannot honour yet are refused, not ignored."""
     if config["parameters"]["format"] == "svg":

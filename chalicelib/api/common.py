@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.auth import AUTHORIZER
-from chalicelib.errors import ImageFactoryError, ValidationError
+from chalicelib.errors import ImageFactoryError, PayloadTooLargeError, ValidationError
 
 log = logging.getLogger("imgfactory.api")
 
@@ -28,19 +28,52 @@ def workspace_of(request: Request) -> str:
     return str(_claims(request)["sub"])
 
 
+#: The largest request body the API reads (a job with an uploaded keywords file is the biggest
+#: thing a client sends); Lambda takes at most 6 MB, API Gateway at most 10 MB.
+MAX_BODY_BYTES = 5 * 1024 * 1024
+#: How deeply a request body may nest: a job configuration goes four levels deep.
+MAX_BODY_DEPTH = 32
+
+
 def json_body(request: Request) -> dict[str, Any]:
     raw = request.raw_body
     if not raw:
         return {}
     import json
 
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLargeError(
+            f"the request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB", field="body"
+        )
     try:
         body = json.loads(raw)
+    except RecursionError as err:
+        raise ValidationError(_TOO_DEEP, field="body") from err
     except ValueError as err:
         raise ValidationError(f"the request body is not valid JSON: {err}", field="body") from err
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
+    if _depth_exceeds(body, MAX_BODY_DEPTH):
+        raise ValidationError(_TOO_DEEP, field="body")
     return body
+
+
+_TOO_DEEP = f"the request body nests deeper than {MAX_BODY_DEPTH} levels"
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests objects or arrays more than `limit` deep (no recursion, so a deep
+    body cannot exhaust the stack of the code checking it)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def query(request: Request) -> dict[str, str]:
@@ -65,6 +98,35 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     if field:
         error["field"] = field
     return Response({"error": error}, status_code=status)
+
+
+#: Chalice's own error answers ({"Code", "Message"}): the code we answer in their place.
+_FRAMEWORK_CODES = {
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "BadRequest": "bad_request",
+    "BadRequestError": "bad_request",
+    "NotFoundError": "not_found",
+    "RequestTimeoutError": "request_timeout",
+    "TooManyRequestsError": "too_many_requests",
+    "InternalServerError": "internal_error",
+}
+
+
+def error_envelope(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Chalice middleware: the errors Chalice answers itself (405 for a method a route lacks, 415
+    for a content type it does not take, its own 500) in the API's one error shape,
+    `{"error": {"code", "message"}}`, headers (such as `Allow`) kept. Runs on Lambda as locally."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code = _FRAMEWORK_CODES.get(str(body["Code"]), "error")
+        message = str(body["Message"])
+        if code == "internal_error":
+            message = "something went wrong on our side"
+        response.body = {"error": {"code": code, "message": message}}
+        response.headers = {**response.headers, "Content-Type": "application/json"}
+    return response
 
 
 PUBLIC_PATHS = frozenset({"/api/health", "/api/openapi.json", "/api/auth/refresh"})

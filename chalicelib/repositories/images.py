@@ -28,7 +28,7 @@ from pynamodb.exceptions import QueryError
 from chalicelib import search
 from chalicelib.errors import ValidationError
 from chalicelib.models import ImageModel, ImageTermModel
-from chalicelib.repositories.pages import between, decode_cursor, encode_cursor
+from chalicelib.repositories.pages import NOT_OURS, between, decode_cursor, encode_cursor, listing_scope
 
 STATUSES = ("approved", "qc_failed", "processing", "retry_pending", "retry_failed")
 SORTS = ("newest", "oldest", "name")
@@ -131,7 +131,7 @@ def list_images(workspace: str, query: ImageQuery) -> ImagePage:
             items, cursor = _by_created(workspace, query)
     except QueryError as err:
         if query.cursor and getattr(err, "cause_response_code", None) == "ValidationException":
-            raise ValidationError("is not a cursor this API returned", field="cursor") from err
+            raise ValidationError(NOT_OURS, field="cursor") from err
         raise
     if not query.with_counts:
         return ImagePage(items, cursor)
@@ -153,10 +153,10 @@ def _by_created(workspace: str, query: ImageQuery) -> tuple[list[ImageModel], st
         scan_index_forward=query.sort == "oldest",
         limit=query.limit,
         page_size=query.limit + 1,
-        last_evaluated_key=_start(query.cursor, hash_attr, key, "created_at"),
+        last_evaluated_key=_start(workspace, query, hash_attr, key, "created_at"),
     )
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, cursor_scope(workspace, query))
 
 
 def _by_job(workspace: str, query: ImageQuery) -> tuple[list[ImageModel], str | None]:
@@ -168,8 +168,9 @@ def _by_job(workspace: str, query: ImageQuery) -> tuple[list[ImageModel], str | 
     )
     return _collect(
         _pages(ImageModel.by_job, query.job_id, None, filters, query.sort != "newest"),
-        _start(query.cursor, "job_id", query.job_id, "image_id"),
+        _start(workspace, query, "job_id", query.job_id, "image_id"),
         query.limit,
+        cursor_scope(workspace, query),
         lambda raw: [ImageModel.from_raw_data(item) for item in raw],
     )
 
@@ -190,8 +191,9 @@ def _by_name(
 
     return _collect(
         _pages(ImageModel.by_name, workspace, None, filters, True),
-        _start(query.cursor, "workspace", workspace, "prompt_key"),
+        _start(workspace, query, "workspace", workspace, "prompt_key"),
         query.limit,
+        cursor_scope(workspace, query),
         resolve,
     )
 
@@ -210,8 +212,9 @@ def _search(workspace: str, query: ImageQuery, terms: list[str]) -> tuple[list[I
 
     return _collect(
         _pages(ImageTermModel, key, _posting_range(query), None, query.sort == "oldest"),
-        _start(query.cursor, "term_key", key, "sort_key"),
+        _start(workspace, query, "term_key", key, "sort_key", table_key="term_key"),
         query.limit,
+        cursor_scope(workspace, query),
         resolve,
     )
 
@@ -241,6 +244,7 @@ def _collect(
     page: Page,
     start: dict[str, Any] | None,
     limit: int,
+    scope: str,
     resolve: Callable[[list[dict[str, Any]]], list[ImageModel]],
 ) -> tuple[list[ImageModel], str | None]:
     """Read requests of at most the items still wanted, so a page never overflows and every stop
@@ -252,7 +256,7 @@ def _collect(
         read += scanned
         items += resolve(raw)
         if start is None or len(items) >= limit or read >= READ_BUDGET:
-            return items, encode_cursor(start)
+            return items, encode_cursor(start, scope)
 
 
 def _fetch(image_ids: list[str]) -> dict[str, ImageModel]:
@@ -277,21 +281,23 @@ def _matches(image: ImageModel, workspace: str, query: ImageQuery, terms: list[s
     )
 
 
-def _start(cursor: str | None, hash_attr: str, hash_value: str, range_attr: str) -> dict[str, Any] | None:
+def _start(
+    workspace: str,
+    query: ImageQuery,
+    hash_attr: str,
+    hash_value: str,
+    range_attr: str,
+    table_key: str = "image_id",
+) -> dict[str, Any] | None:
     """The cursor as an ExclusiveStartKey, refused when it belongs to another list (another
-    workspace, status, job, sort or search)."""
-    start = decode_cursor(cursor)
-    if start is None:
-        return None
-    if not all(_is_key_value(value) for value in start.values()):
-        raise ValidationError("is not a cursor this API returned", field="cursor")
-    if start.get(hash_attr) != {"S": hash_value} or range_attr not in start:
-        raise ValidationError("belongs to another listing; start again without it", field="cursor")
-    return start
+    workspace, status, job, sort or search) or is not one this API returned."""
+    attributes = (table_key, hash_attr, range_attr)
+    return decode_cursor(query.cursor, cursor_scope(workspace, query), attributes, hash_attr, hash_value)
 
 
-def _is_key_value(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and isinstance(value.get("S", value.get("N")), str)
+def cursor_scope(workspace: str, query: ImageQuery) -> str:
+    """What a gallery cursor is bound to: this workspace's images with these filters and sort."""
+    return listing_scope("images", workspace, query)
 
 
 def _dates(query: ImageQuery) -> Any:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import QueryError, UpdateError
 
-from chalicelib.errors import InvalidStateError, NotFoundError
+from chalicelib.errors import InvalidStateError, NotFoundError, ValidationError
 from chalicelib.models import JobModel
-from chalicelib.repositories.pages import between, decode_cursor, encode_cursor
+from chalicelib.repositories.pages import NOT_OURS, between, decode_cursor, encode_cursor, listing_scope
 from chalicelib.statuses import JobStatus, sources_of
 
 
@@ -116,29 +116,43 @@ def list_jobs(workspace: str, query: JobQuery) -> tuple[list[JobModel], str | No
     if query.text:
         filters.append(JobModel.label_key.contains(query.text.strip().lower()))
     if query.sort == "name":
-        index, key = JobModel.by_name, workspace
+        index, hash_attr, key, range_attr = JobModel.by_name, "workspace", workspace, "label_key"
         range_condition = None
         if query.status:
             filters.append(JobModel.status == query.status)
         if dates is not None:
             filters.append(dates)
     elif query.status:
-        index, key, range_condition = JobModel.by_status, f"{workspace}#{query.status}", dates
+        index, hash_attr, range_attr = JobModel.by_status, "workspace_status", "created_at"
+        key, range_condition = f"{workspace}#{query.status}", dates
     else:
-        index, key, range_condition = JobModel.by_workspace, workspace, dates
+        index, hash_attr, key, range_attr = JobModel.by_workspace, "workspace", workspace, "created_at"
+        range_condition = dates
     condition = None
     for item in filters:
         condition = item if condition is None else condition & item
-    result = index.query(
-        key,
-        range_condition,
-        scan_index_forward=query.sort != "newest",
-        filter_condition=condition,
-        limit=query.limit,
-        last_evaluated_key=decode_cursor(query.cursor),
-    )
-    items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    scope = cursor_scope(workspace, query)
+    start = decode_cursor(query.cursor, scope, ("job_id", hash_attr, range_attr), hash_attr, key)
+    try:
+        result = index.query(
+            key,
+            range_condition,
+            scan_index_forward=query.sort != "newest",
+            filter_condition=condition,
+            limit=query.limit,
+            last_evaluated_key=start,
+        )
+        items = list(result)
+    except QueryError as err:
+        if start is not None and getattr(err, "cause_response_code", None) == "ValidationException":
+            raise ValidationError(NOT_OURS, field="cursor") from err
+        raise
+    return items, encode_cursor(result.last_evaluated_key, scope)
+
+
+def cursor_scope(workspace: str, query: JobQuery) -> str:
+    """What a jobs cursor is bound to: this workspace's jobs list with these filters and sort."""
+    return listing_scope("jobs", workspace, query)
 
 
 _ID = re.compile(r"[0-9a-f]{32}")

@@ -1,32 +1,78 @@
-"""Opaque page cursors: a DynamoDB `LastEvaluatedKey` wrapped so clients cannot depend on it."""
+"""Opaque page cursors bound to the list that issued them.
+
+A cursor wraps a DynamoDB `LastEvaluatedKey` with a digest of the listing it continues (which
+list, whose workspace, which sort and filters). A cursor is taken back only by the same listing
+and only with exactly the key attributes that listing's index returns, so a cursor of another
+list, sort or filter, or one a client made up, is a 400 naming `cursor`, never a failed Query.
+"""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hashlib
 import json
+from collections.abc import Collection
 from typing import Any
 
 from chalicelib.errors import ValidationError
 
+NOT_OURS = "is not a cursor this API returned; start again without it"
+OTHER_LISTING = "belongs to another listing (another list, sort or filter); start again without it"
+#: Query fields that do not change which items a listing holds, so a cursor survives them.
+UNBOUND_FIELDS = frozenset({"cursor", "limit", "with_counts"})
 
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+
+def listing_scope(list_name: str, workspace: str, query: Any) -> str:
+    """What a cursor is bound to: the list, the workspace and every filter and sort of `query`
+    (a dataclass), but not the page size."""
+    fields = {
+        f.name: getattr(query, f.name) for f in dataclasses.fields(query) if f.name not in UNBOUND_FIELDS
+    }
+    return json.dumps([list_name, workspace, fields], sort_keys=True, default=str)
+
+
+def _digest(scope: str) -> str:
+    return hashlib.sha256(scope.encode()).hexdigest()[:24]
+
+
+def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
     if not last_key:
         return None
-    raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    raw = json.dumps({"k": last_key, "s": _digest(scope)}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(
+    cursor: str | None, scope: str, key_attributes: Collection[str], hash_attr: str, hash_value: str
+) -> dict[str, Any] | None:
+    """The ExclusiveStartKey a cursor holds, checked against the listing asking for it."""
     if not cursor:
         return None
+    if len(cursor) > 4096:
+        raise ValidationError(NOT_OURS, field="cursor")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ValidationError("is not a cursor this API returned", field="cursor") from err
-    if not isinstance(value, dict):
-        raise ValidationError("is not a cursor this API returned", field="cursor")
-    return value
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
+        raise ValidationError(NOT_OURS, field="cursor") from err
+    if not isinstance(value, dict) or set(value) != {"k", "s"} or not isinstance(value["k"], dict):
+        raise ValidationError(NOT_OURS, field="cursor")
+    if value["s"] != _digest(scope):
+        raise ValidationError(OTHER_LISTING, field="cursor")
+    key = value["k"]
+    if set(key) != set(key_attributes) or not all(_is_key_value(v) for v in key.values()):
+        raise ValidationError(NOT_OURS, field="cursor")
+    if key[hash_attr] != {"S": hash_value}:
+        raise ValidationError(OTHER_LISTING, field="cursor")
+    return key
+
+
+def _is_key_value(value: Any) -> bool:
+    """A key attribute value of ours: every key a listing pages on is a string, `{"S": text}`."""
+    if not isinstance(value, dict) or set(value) != {"S"} or not isinstance(value["S"], str):
+        return False
+    return 0 < len(value["S"]) <= 2048
 
 
 def parse_limit(raw: str | None, default: int = 25, maximum: int = 100) -> int:

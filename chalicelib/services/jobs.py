@@ -48,6 +48,7 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
     else:
         if "config" not in body:
             raise ValidationError("is required", field="config")
+        jobconfig.refuse_empty_keywords(body["config"])
         config = jobconfig.normalize_config(settings_service.config_with_defaults(workspace, body["config"]))
         config_id = None
     label = body.get("label")
@@ -322,6 +323,7 @@ def edit_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
         stored = load_config(workspace, job.config_id)
         if not isinstance(body["config"], dict):
             raise ValidationError("must be a JSON object", field="config")
+        jobconfig.refuse_empty_keywords(body["config"])
         merged = _merge(stored.config, body["config"])
         config = jobconfig.normalize_config(_without_stored_file(merged))
         config = _keep_stored_file(stored.config, body["config"], config, stored.config_id)

@@ -4,6 +4,10 @@
 Chalice's local gateway only decodes a Cognito token; ours verifies it (`chalicelib.auth`) and puts
 the claims where API Gateway's Cognito authorizer does, so a private route sees the same request
 context offline as deployed and a forged, expired or foreign token gets 401.
+
+Every answer the server gives itself (a route or method it lacks, a body too large, a malformed
+request line) is the API's JSON error shape, as the gateway responses make API Gateway's
+deployed. The listen backlog is sized for bursts of hundreds of connections at once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import threading
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,6 +25,10 @@ from chalice import CognitoUserPoolAuthorizer
 from chalice.local import LocalGateway, LocalGatewayAuthorizer, LocalGatewayException, NotAuthorizedError
 
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+#: Connections the kernel queues before the server accepts them (the stdlib's default is 5,
+#: which resets connections of a burst); the kernel caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 1024
+STATIC_METHODS = ("GET", "HEAD")
 
 
 class CognitoAuthorizer(LocalGatewayAuthorizer):
@@ -73,19 +82,79 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _json_error(self, status: int, code: str, message: str) -> None:
+    def _json_error(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         body = json.dumps({"error": {"code": code, "message": message}}).encode()
-        self._send(status, body, "application/json")
+        self._send(status, body, "application/json", headers)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What the standard library answers by itself (a method no `do_` handles, a request line
+        or header it cannot parse), in the API's error shape rather than an HTML page."""
+        self.close_connection = True
+        if code == HTTPStatus.NOT_IMPLEMENTED and getattr(self, "path", None):
+            self._method_not_allowed()
+            return
+        status = HTTPStatus(code)
+        self._json_error(code, status.phrase.lower().replace(" ", "_"), message or status.description)
+
+    def _allowed_methods(self, path: str) -> list[str] | None:
+        """The methods the route at `path` takes; None when there is no such route."""
+        if not path.startswith("/api/"):
+            return list(STATIC_METHODS)
+        try:
+            matched = self.gateway.event_converter._route_matcher.match_route(path)
+        except ValueError:
+            return None
+        return sorted(self.gateway._app_object.routes[matched.route])
+
+    def _method_not_allowed(self) -> None:
+        self.close_connection = True  # a body it may carry is not read
+        path = urlparse(self.path).path
+        allowed = self._allowed_methods(path)
+        if allowed is None:
+            self._json_error(404, "not_found", f"no route {path}")
+            return
+        self._json_error(
+            405,
+            "method_not_allowed",
+            f"{self.command} is not allowed on {path}; allowed: {', '.join(allowed)}",
+            {"Allow": ", ".join(allowed)},
+        )
+
+    def _body(self) -> bytes | None:
+        """The request body, or None after answering 400/413 (a body too large is never read)."""
+        from chalicelib.api.common import MAX_BODY_BYTES
+
+        raw = self.headers.get("Content-Length") or "0"
+        try:
+            length = int(raw)
+            if length < 0:
+                raise ValueError(raw)
+        except ValueError:
+            self.close_connection = True
+            self._json_error(400, "bad_request", "Content-Length must be a number of bytes")
+            return None
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._json_error(
+                413,
+                "payload_too_large",
+                f"the request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB",
+            )
+            return None
+        return self.rfile.read(length) if length else b""
 
     def _api(self) -> None:
         path = urlparse(self.path).path
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
+        body = self._body()
+        if body is None:
+            return
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             # Chalice keeps the current request on the app object: one request at a time.
             with self.gateway_lock:
-                response = self.gateway.handle_request(self.command, self.path, headers, body)
+                response = self.gateway.handle_request(self.command, self.path, headers, body or None)
         except NotAuthorizedError:
             self._json_error(
                 401, "unauthorized", "send Authorization: Bearer <ID token of a user of this stack>"
@@ -118,10 +187,20 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         if urlparse(self.path).path.startswith("/api/"):
             self._api()
-        else:
+        elif self.command in STATIC_METHODS:
             self._static()
+        else:
+            self._method_not_allowed()
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
+    # No route takes them and no CORS is configured (the console is served from the API's own
+    # origin): 405 with `Allow`, not the preflight answer Chalice's local gateway makes up.
+    do_OPTIONS = do_TRACE = _method_not_allowed
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
 
 
 class LocalApiServer:
@@ -129,8 +208,7 @@ class LocalApiServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8000) -> None:
         handler = type("Handler", (_Handler,), {"gateway": _gateway()})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="imgfactory-api", daemon=True)
 
     @property
