@@ -135,6 +135,37 @@ def config_schema() -> dict[str, Any]:
     return schema
 
 
+def default_config_schema(*, request: bool) -> dict[str, Any]:
+    """The workspace's default configuration: a job config whose keywords file is stored apart
+    and shown as `{name, entries, columns}`. A request may send that view back to keep the file,
+    or upload a new one as a job does."""
+    schema = config_schema()
+    reference = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "entries": {"type": "integer", "description": "Keywords or CSV rows"},
+            "columns": {"type": "array", "items": {"type": "string"}, "description": "CSV header"},
+        },
+        "required": ["name"],
+        "description": "The stored keywords file (its content is not shown)",
+    }
+    upload = schema["properties"]["keywords_file"]
+    if request:
+        upload = {key: value for key, value in upload.items() if key not in ("nullable", "default")}
+        schema["properties"]["keywords_file"] = {
+            "oneOf": [upload, {**reference, "description": "Keep the stored file (same name)"}],
+            "nullable": True,
+        }
+    else:
+        schema["properties"]["keywords_file"] = {**reference, "nullable": True}
+    schema["description"] = (
+        "The default configuration for new jobs. A job whose config names no keywords file and no "
+        "keywords uses this keywords file."
+    )
+    return schema
+
+
 # --- Response and body schemas ---------------------------------------------------------------
 
 
@@ -263,7 +294,7 @@ def component_schemas() -> dict[str, Any]:
     finding = _obj({"code": _STR, "message": _STR, "index": _nullable(_INT)}, ["code", "message"])
     settings = _obj(
         {
-            "default_config": _ref("JobConfig"),
+            "default_config": _ref("DefaultConfig"),
             "api_keys": _obj(
                 {name: _nullable({**_STR, "description": "Masked: ••••1234"}) for name in KEY_NAMES}
             ),
@@ -274,6 +305,8 @@ def component_schemas() -> dict[str, Any]:
     return {
         "Error": _obj({"error": error_body}, ["error"]),
         "JobConfig": config_schema(),
+        "DefaultConfig": default_config_schema(request=False),
+        "DefaultConfigInput": default_config_schema(request=True),
         "JobSummary": job_summary,
         "JobDetail": job_detail,
         "Image": image,
@@ -500,7 +533,10 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
         "put_settings": _obj(
             {
                 "default_config": _nullable(
-                    {"allOf": [_ref("JobConfig")], "description": "Replaces the stored one; null resets it"}
+                    {
+                        "allOf": [_ref("DefaultConfigInput")],
+                        "description": "Replaces the stored one; null resets it",
+                    }
                 ),
                 "api_keys": _obj(
                     {

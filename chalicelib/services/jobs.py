@@ -50,6 +50,7 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
             raise ValidationError("is required", field="config")
         jobconfig.refuse_empty_keywords(body["config"])
         config = jobconfig.normalize_config(settings_service.config_with_defaults(workspace, body["config"]))
+        config = settings_service.with_default_keywords_file(workspace, body["config"], config)
         config_id = None
     label = body.get("label")
     if label is not None:

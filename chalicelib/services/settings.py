@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib import jobconfig, secrets
 from chalicelib.errors import ValidationError
 from chalicelib.models import WorkspaceSettingsModel
+from chalicelib.services import default_keywords
 
 SETTINGS_KEYS = {"default_config", "api_keys"}
 KEY_MAX_LEN = 4096
@@ -34,7 +35,9 @@ def stored_default_config(workspace: str) -> dict[str, Any] | None:
 def workspace_settings(workspace: str) -> dict[str, Any]:
     """What GET /api/settings shows: a complete default config, masked keys, export folders."""
     item = _item(workspace)
-    default = item.default_config if item is not None else None
+    default = copy.deepcopy(item.default_config) if item is not None and item.default_config else None
+    if default is not None:
+        default["keywords_file"] = default_keywords.public_view(default.get("keywords_file"))
     return {
         "default_config": default or {**copy.deepcopy(jobconfig.DEFAULTS), "label": None},
         "api_keys": secrets.masked(secrets.api_keys(workspace)),
@@ -56,7 +59,9 @@ def update_settings(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
     keys = _checked_keys(body["api_keys"]) if "api_keys" in body else None
     if "default_config" in body:
         raw = body["default_config"]
-        default = None if raw is None else _checked_default(raw)
+        default, entries = (None, None) if raw is None else _checked_default(raw, _stored_file(workspace))
+        if default is not None and entries is not None:  # checked: now the upload may be stored
+            default["keywords_file"]["key"] = default_keywords.store_entries(workspace, entries)
         action = (
             WorkspaceSettingsModel.default_config.remove()
             if default is None
@@ -70,8 +75,19 @@ def update_settings(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
     return workspace_settings(workspace)
 
 
-def _checked_default(raw: Any) -> dict[str, Any]:
-    """A complete config; its label stays unset unless given, so new jobs get a dated one."""
+def _stored_file(workspace: str) -> dict[str, Any] | None:
+    default = stored_default_config(workspace)
+    return (default or {}).get("keywords_file")
+
+
+def _checked_default(raw: Any, stored_file: dict[str, Any] | None) -> tuple[dict[str, Any], list | None]:
+    """A complete config, and the entries of a keywords file uploaded with it (to store once
+    everything is checked). Its label stays unset unless given, so new jobs get a dated one."""
+    field = "default_config.keywords_file"
+    upload = raw.get("keywords_file") if isinstance(raw, dict) else None
+    kept = default_keywords.kept_file(upload, stored_file, field)
+    if default_keywords.is_reference(upload):
+        raw = {**raw, "keywords_file": None}
     try:
         config = jobconfig.normalize_config(raw)
     except ValidationError as err:
@@ -85,7 +101,16 @@ def _checked_default(raw: Any) -> dict[str, Any]:
         raise ValidationError(f"default_config.{err.message}", field=f"default_config.{err.field}") from err
     label = raw.get("label")
     config["label"] = label.strip() if isinstance(label, str) and label.strip() else None
-    return config
+    entries = None
+    if kept is not None:
+        if kept.get("columns"):
+            default_keywords.check_template(config["prompt_template"], kept["columns"], field)
+        config["keywords_file"] = kept
+    elif config["keywords_file"] is not None:
+        entries, config["keywords_file"] = default_keywords.parse_upload(
+            config["keywords_file"], config["prompt_template"], field
+        )
+    return config, entries
 
 
 def _checked_keys(raw: Any) -> dict[str, str | None]:
@@ -119,7 +144,21 @@ def config_with_defaults(workspace: str, config: Any) -> Any:
     default = stored_default_config(workspace)
     if not default or not isinstance(config, dict):
         return config
-    return _merge(default, config)
+    stored_file = default.get("keywords_file")
+    if default_keywords.applies_to(config, stored_file) and "keywords_file" in config:
+        config = {**config, "keywords_file": None}  # the default's file: attached once normalised
+    return _merge({**default, "keywords_file": None}, config)
+
+
+def with_default_keywords_file(workspace: str, raw: Any, config: dict[str, Any]) -> dict[str, Any]:
+    """A new job's normalised `config` with the default configuration's keywords file, when its
+    raw config names no file of its own and no keywords (see `default_keywords.applies_to`)."""
+    stored_file = _stored_file(workspace)
+    if stored_file is None or not default_keywords.applies_to(raw, stored_file):
+        return config
+    if stored_file.get("columns"):
+        default_keywords.check_template(config["prompt_template"], stored_file["columns"], "keywords_file")
+    return {**config, "keywords": [], "keywords_file": copy.deepcopy(stored_file)}
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
