@@ -352,7 +352,9 @@ class TemplateModel(Model):
     template_id = UnicodeAttribute(range_key=True)
     name = UnicodeAttribute()
     phases = JSONAttribute()
+    config = JSONAttribute(null=True)  # the blocks' parameters: a partial job configuration
     created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class ExportModel(Model):

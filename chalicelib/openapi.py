@@ -285,9 +285,14 @@ def component_schemas() -> dict[str, Any]:
             "name": _STR,
             "description": _STR,
             "phases": {"type": "array", "items": _STR},
+            "config": {
+                "type": "object",
+                "description": "The blocks' parameters: a partial job configuration laid over the defaults",
+            },
             "predefined": _BOOL,
             "needs_images": {**_BOOL, "description": "The plan works on an existing job's images"},
             "created_at": _nullable(_TIME),
+            "updated_at": _nullable(_TIME),
         },
         ["id", "name", "phases", "predefined", "needs_images"],
     )
@@ -424,6 +429,43 @@ def component_schemas() -> dict[str, Any]:
             ["name", "kind", "entries", "columns", "placeholders", "rows", "first_prompt"],
         ),
         "KeywordsPreviewEnvelope": _obj({"preview": _ref("KeywordsPreview")}, ["preview"]),
+        "PhaseList": _obj(
+            {
+                "items": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "name": {"type": "string", "enum": list(jobconfig.PHASES)},
+                            "title": _STR,
+                            "description": _STR,
+                            "unit": {"type": "string", "enum": ["generation", "image", "once"]},
+                            "weight": {**_INT, "description": "Relative cost, before normalising to 100"},
+                            "parameters": {
+                                "type": "array",
+                                "items": _obj(
+                                    {
+                                        "field": {**_STR, "description": "Dotted path into the job config"},
+                                        "label": _STR,
+                                        "schema": {
+                                            "type": "object",
+                                            "description": "JSON Schema of the value",
+                                        },
+                                        "when": {
+                                            "type": "object",
+                                            "description": "Fields (dotted paths) and the value, or any of "
+                                            "the listed values, they must have for this one to apply",
+                                        },
+                                    },
+                                    ["field", "label", "schema", "when"],
+                                ),
+                            },
+                        },
+                        ["name", "title", "description", "unit", "weight", "parameters"],
+                    ),
+                }
+            },
+            ["items"],
+        ),
         "TemplateList": _obj({"items": {"type": "array", "items": _ref("Template")}}, ["items"]),
         "TemplateEnvelope": _obj({"template": _ref("Template")}, ["template"]),
         "PlanReport": _obj(
@@ -572,6 +614,11 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
                     "items": {"type": "string", "enum": list(jobconfig.PHASES)},
                     "minItems": 1,
                     "maxItems": 100,
+                },
+                "config": {
+                    "type": "object",
+                    "description": "The blocks' parameters: job-configuration keys (not plan, label or "
+                    "keywords_file), validated as a job's",
                 },
             },
             ["name", "phases"],
@@ -979,6 +1026,29 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         response="TemplateEnvelope",
         response_description="Created",
         body="save_template",
+    ),
+    ("GET", "/api/phases"): Operation(
+        "List the phases a plan can chain",
+        "templates",
+        "The job builder's blocks, in plan order, each with the job-configuration fields it reads.",
+        response="PhaseList",
+        errors=(),
+    ),
+    ("PUT", "/api/templates/{template_id}"): Operation(
+        "Change a saved template",
+        "templates",
+        "Replaces its name, phases and parameters. Predefined templates are read-only (400).",
+        response="TemplateEnvelope",
+        body="save_template",
+        errors=(400, 404),
+    ),
+    ("DELETE", "/api/templates/{template_id}"): Operation(
+        "Delete a saved template",
+        "templates",
+        "Predefined templates cannot be deleted (400).",
+        status=204,
+        response_description="Deleted",
+        errors=(400, 404),
     ),
     ("POST", "/api/plans/validate"): Operation(
         "Validate a plan",

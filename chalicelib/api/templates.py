@@ -24,6 +24,29 @@ def create_template() -> Response:
     return Response({"template": template}, status_code=201)
 
 
+@route(bp, "/api/templates/{template_id}", methods=["PUT"])
+def update_template(template_id: str) -> dict[str, Any]:
+    request = bp.current_request
+    return {
+        "template": template_service.update_template(workspace_of(request), template_id, json_body(request))
+    }
+
+
+@route(bp, "/api/templates/{template_id}", methods=["DELETE"])
+def delete_template(template_id: str) -> Response:
+    template_service.delete_template(workspace_of(bp.current_request), template_id)
+    return Response("", status_code=204)
+
+
 @route(bp, "/api/plans/validate", methods=["POST"])
 def validate_plan() -> dict[str, Any]:
     return template_service.check_plan(json_body(bp.current_request)).to_dict()
+
+
+@route(bp, "/api/phases", methods=["GET"])
+def list_phases() -> dict[str, Any]:
+    from chalicelib.openapi import spec_schema
+    from chalicelib.phase_catalog import catalog
+    from chalicelib.phases import available_phases
+
+    return {"items": catalog(available_phases(), spec_schema)}

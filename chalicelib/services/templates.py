@@ -7,20 +7,26 @@ waste work or produce nothing, like the seed's "Warning: Index before Metadata".
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.errors import ValidationError
+from chalicelib import jobconfig
+from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.jobconfig import PHASES
 from chalicelib.models import TemplateModel
 from chalicelib.plan import STEP_TITLES
 
 NAME_MAX = 100
 MAX_LISTED = 100  # far more than the phases there are; bounds the work and the report
-TEMPLATE_KEYS = {"name", "phases"}
+TEMPLATE_KEYS = {"name", "phases", "config"}
+CONFIG_MAX_BYTES = 64 * 1024
+#: Not block parameters: the plan is `phases`, the label each job's own, and a keywords file too
+#: big for a template item (upload it in Settings or with the job).
+_NOT_IN_TEMPLATE = ("plan", "label", "keywords_file")
 _NEEDS_IMAGES = " It works on the images of an existing job: choose the job when you run it."
 
 PREDEFINED: tuple[dict[str, Any], ...] = (
@@ -142,16 +148,28 @@ def template_view(template: dict[str, Any]) -> dict[str, Any]:
         "name": template["name"],
         "description": template.get("description", ""),
         "phases": list(template["phases"]),
+        "config": dict(template.get("config") or {}),
         "predefined": template.get("predefined", False),
         "needs_images": "generate" not in template["phases"],
         "created_at": template.get("created_at"),
+        "updated_at": template.get("updated_at"),
     }
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 def _saved_view(item: TemplateModel) -> dict[str, Any]:
-    created = item.created_at.isoformat().replace("+00:00", "Z")
     return template_view(
-        {"id": item.template_id, "name": item.name, "phases": item.phases, "created_at": created}
+        {
+            "id": item.template_id,
+            "name": item.name,
+            "phases": item.phases,
+            "config": item.config,
+            "created_at": _iso(item.created_at),
+            "updated_at": _iso(item.updated_at),
+        }
     )
 
 
@@ -164,6 +182,52 @@ def list_templates(workspace: str) -> list[dict[str, Any]]:
 
 def save_template(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
     """Validate the whole body first: a bad template stores nothing."""
+    name, phases, config = _checked_template(body)
+    item = TemplateModel(
+        workspace,
+        uuid.uuid4().hex,
+        name=name,
+        phases=phases,
+        config=config,
+        created_at=datetime.now(UTC),
+    )
+    item.save()
+    return _saved_view(item)
+
+
+def update_template(workspace: str, template_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Replace a saved template's name, phases and parameters (a predefined one is read-only:
+    save a copy under a new name instead)."""
+    item = _saved_item(workspace, template_id)
+    name, phases, config = _checked_template(body)
+    item.update(
+        actions=[
+            TemplateModel.name.set(name),
+            TemplateModel.phases.set(phases),
+            TemplateModel.config.set(config),
+            TemplateModel.updated_at.set(datetime.now(UTC)),
+        ]
+    )
+    return _saved_view(item)
+
+
+def delete_template(workspace: str, template_id: str) -> None:
+    _saved_item(workspace, template_id).delete()
+
+
+def _saved_item(workspace: str, template_id: str) -> TemplateModel:
+    if any(t["id"] == template_id for t in PREDEFINED):
+        raise ValidationError(
+            f"{template_id} is a predefined template and cannot be changed; save a copy instead",
+            field="template_id",
+        )
+    try:
+        return TemplateModel.get(workspace, template_id, consistent_read=True)
+    except TemplateModel.DoesNotExist:
+        raise NotFoundError(f"template {template_id} not found", field="template_id") from None
+
+
+def _checked_template(body: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
     _refuse_unknown_keys(body, TEMPLATE_KEYS)
     name = body.get("name")
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= NAME_MAX:
@@ -174,11 +238,40 @@ def save_template(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
     errors = validate_plan(phases).errors
     if errors:
         raise ValidationError(errors[0].message, field=f"phases[{errors[0].index}]")
-    item = TemplateModel(
-        workspace, uuid.uuid4().hex, name=name.strip(), phases=list(phases), created_at=datetime.now(UTC)
-    )
-    item.save()
-    return _saved_view(item)
+    return name.strip(), list(phases), checked_parameters(body.get("config"))
+
+
+def checked_parameters(raw: Any) -> dict[str, Any]:
+    """The blocks' parameters: a partial job configuration, validated as a job's would be and
+    kept to the keys given (normalised: 3.3 sharpening is stored as 3.5)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationError("must be an object: a partial job configuration", field="config")
+    for key in _NOT_IN_TEMPLATE:
+        if key in raw:
+            raise ValidationError(
+                f"{key} is not a block parameter and cannot be saved in a template", field=f"config.{key}"
+            )
+    if len(json.dumps(raw).encode()) > CONFIG_MAX_BYTES:
+        raise ValidationError(f"must be at most {CONFIG_MAX_BYTES // 1024} KB", field="config")
+    try:
+        normalized = jobconfig.normalize_config(raw)
+    except ValidationError as err:
+        field = "config" if err.field in (None, "config") else f"config.{err.field}"
+        raise ValidationError(f"config.{err.message}", field=field) from err
+    return _project(normalized, raw)
+
+
+def _project(normalized: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """The normalised values of just the keys `raw` has (objects followed key by key)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict) and isinstance(normalized.get(key), dict):
+            out[key] = _project(normalized[key], value)
+        else:
+            out[key] = normalized[key]
+    return out
 
 
 def check_plan(body: dict[str, Any]) -> PlanReport:

@@ -138,3 +138,139 @@ def test_a_malformed_validation_request_is_a_400(api, own_workspace, body, field
     response = call(api, "POST", "/api/plans/validate", json=body)
     assert response.status_code == 400
     assert response.json()["error"]["field"] == field
+
+
+def test_the_phases_are_listed_as_blocks_with_the_config_fields_they_read(api, own_workspace):  # noqa: F811
+    response = call(api, "GET", "/api/phases")
+    assert response.status_code == 200
+    blocks = {block["name"]: block for block in response.json()["items"]}
+    assert list(blocks) == [
+        "prompts",
+        "generate",
+        "process",
+        "quality_check",
+        "approval",
+        "metadata",
+        "finalize",
+    ]
+    assert blocks["generate"]["title"] == "Image generation" and blocks["generate"]["unit"] == "image"
+    fields = {p["field"]: p for p in blocks["process"]["parameters"]}
+    quality = fields["processing.jpg_quality"]
+    assert quality["label"] == "JPG quality"
+    assert quality["schema"]["type"] == "integer"
+    assert (quality["schema"]["minimum"], quality["schema"]["maximum"], quality["schema"]["default"]) == (
+        1,
+        100,
+        85,
+    )
+    assert quality["when"] == {"processing.convert": True, "processing.convert_format": "jpg"}
+    assert fields["processing.remove_bg"]["when"] == {}
+    assert blocks["finalize"]["parameters"] == []
+
+
+def test_every_block_parameter_is_a_field_a_job_config_takes(api, own_workspace):  # noqa: F811
+    """A value set on a block, at its dotted path, is accepted by POST /api/jobs' validator."""
+    from chalicelib import jobconfig
+
+    blocks = call(api, "GET", "/api/phases").json()["items"]
+    for block in blocks:
+        for parameter in block["parameters"]:
+            config: dict = {}
+            *parents, leaf = parameter["field"].split(".")
+            node = config
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = parameter["schema"].get("default")
+            if node[leaf] is None or node[leaf] == []:
+                continue  # nothing to set (an optional value)
+            jobconfig.normalize_config(config)
+
+
+def test_a_template_keeps_its_blocks_parameters_normalised(api, own_workspace):  # noqa: F811
+    body = {
+        "name": "Sharp JPGs",
+        "phases": ["prompts", "generate", "process", "finalize"],
+        "config": {
+            "generations": 3,
+            "processing": {"convert": True, "convert_format": "jpg", "sharpening": 3.3},
+        },
+    }
+    template = create(api, body).json()["template"]
+    assert template["config"] == {
+        "generations": 3,
+        "processing": {"convert": True, "convert_format": "jpg", "sharpening": 3.5},
+    }
+    assert [t for t in templates(api) if t["id"] == template["id"]] == [template]
+
+
+@pytest.mark.parametrize(
+    "config,field",
+    [
+        ({"generations": 0}, "config.generations"),
+        ({"processing": {"jpg_quality": 300}}, "config.processing.jpg_quality"),
+        ({"plan": ["generate"]}, "config.plan"),
+        ({"keywords_file": {"name": "k.txt", "content": "a"}}, "config.keywords_file"),
+        ({"api_keys": {"openai": "sk-1"}}, "config.api_keys"),
+        ("fast", "config"),
+    ],
+)
+def test_bad_block_parameters_are_a_400_naming_the_field(api, own_workspace, config, field):  # noqa: F811
+    response = create(api, {"name": "t", "phases": ["generate"], "config": config})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
+    assert TemplateModel.count(own_workspace) == 0
+
+
+def test_a_saved_template_can_be_changed_and_deleted(api, own_workspace):  # noqa: F811
+    template = create(api, {"name": "draft", "phases": ["prompts", "generate"]}).json()["template"]
+    changed = call(
+        api,
+        "PUT",
+        f"/api/templates/{template['id']}",
+        json={"name": "final", "phases": ["prompts", "generate", "finalize"], "config": {"variations": 2}},
+    )
+    assert changed.status_code == 200, changed.text
+    body = changed.json()["template"]
+    assert (body["id"], body["name"], body["phases"], body["config"]) == (
+        template["id"],
+        "final",
+        ["prompts", "generate", "finalize"],
+        {"variations": 2},
+    )
+    assert body["updated_at"].endswith("Z") and body["created_at"] == template["created_at"]
+    assert call(api, "DELETE", f"/api/templates/{template['id']}").status_code == 204
+    assert all(t["predefined"] for t in templates(api))
+    assert call(api, "DELETE", f"/api/templates/{template['id']}").status_code == 404
+
+
+def test_predefined_templates_are_read_only(api, own_workspace):  # noqa: F811
+    body = {"name": "mine", "phases": ["prompts", "generate", "finalize"]}
+    assert call(api, "PUT", "/api/templates/full_generation", json=body).status_code == 400
+    response = call(api, "DELETE", "/api/templates/full_generation")
+    assert response.status_code == 400 and "save a copy" in response.json()["error"]["message"]
+
+
+def test_another_workspaces_template_is_not_found(api, own_workspace, monkeypatch):  # noqa: F811
+    template = create(api, {"name": "mine", "phases": ["generate"]}).json()["template"]
+    act_as(monkeypatch, new_user("other"))
+    assert call(api, "DELETE", f"/api/templates/{template['id']}").status_code == 404
+    body = {"name": "theirs", "phases": ["generate"]}
+    assert call(api, "PUT", f"/api/templates/{template['id']}", json=body).status_code == 404
+
+
+def test_a_template_runs_as_a_job_whose_timeline_is_its_phases(api, own_workspace):  # noqa: F811
+    from tests.functional.helpers import wait_status
+
+    template = create(
+        api,
+        {"name": "odd order", "phases": ["prompts", "metadata", "generate"], "config": {"generations": 2}},
+    ).json()["template"]
+    config = {**template["config"], "plan": template["phases"]}
+    response = call(api, "POST", "/api/jobs", json={"config": config, "label": template["name"]})
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job"]["id"]
+    wait_status(job_id, "completed")
+    job = call(api, "GET", f"/api/jobs/{job_id}").json()["job"]
+    assert [p["name"] for p in job["phases"]] == ["prompts", "metadata", "generate"]
+    assert all(p["state"] == "done" for p in job["phases"])
+    assert job["label"] == "odd order" and job["images_ok"] == 2
