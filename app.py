@@ -1,4 +1,8 @@
-"""Image Factory on Chalice: wiring only. Routes live in chalicelib/api, work in chalicelib."""
+"""Image Factory on Chalice: wiring only. Routes live in chalicelib/api, work in chalicelib.
+
+Chalice packages this one module for every function (the API, the WebSocket handlers, each Step
+Functions task), so it imports only what registering routes and handlers needs; each handler
+imports the code it runs when it is first called (see bench/cold_start.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ from chalicelib.api import (
     settings,
     stats,
     templates,
-    websocket,
 )
 from chalicelib.api.common import error_envelope
 
@@ -41,16 +44,22 @@ app.register_blueprint(openapi.bp)
 
 @app.on_ws_connect()
 def ws_connect(event: Any) -> Any:
+    from chalicelib.api import websocket
+
     return websocket.on_connect(event)
 
 
 @app.on_ws_message()
 def ws_message(event: Any) -> None:
+    from chalicelib.api import websocket
+
     websocket.on_message(event)
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event: Any) -> None:
+    from chalicelib.api import websocket
+
     websocket.on_disconnect(event)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cold_start  # noqa: E402
 import cost  # noqa: E402
 import export_memory  # noqa: E402
 import history_events  # noqa: E402
@@ -29,6 +30,7 @@ def main() -> None:
         ("5. Live log latency: WebSocket push vs 2-second polling", websocket_latency),
         ("6. DynamoDB items read per list page", list_reads),
         ("7. Export memory", export_memory),
+        ("8. Cold start per function", cold_start),
     ]
     parts = [
         "# Benchmarks",

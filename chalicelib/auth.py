@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
 from chalice import CognitoUserPoolAuthorizer
 
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    import jwt
 
 log = logging.getLogger("imgfactory.auth")
 
@@ -39,11 +41,18 @@ class InvalidTokenError(Exception):
 def _keys(jwks_url: str) -> jwt.PyJWKClient:
     """The pool's public keys, fetched on first use and kept for an hour (refetched once, after a
     cooldown, when a token names a key id not in the set: Cognito rotating its keys)."""
+    import jwt
+
     return jwt.PyJWKClient(jwks_url, lifespan=3600, timeout=5)
 
 
 def verify_token(token: str) -> dict[str, Any]:
-    """The claims of a valid ID token; raises InvalidTokenError for anything else."""
+    """The claims of a valid ID token; raises InvalidTokenError for anything else.
+
+    PyJWT (and the cryptography it loads) is imported here, by the functions that verify tokens,
+    not by every function that imports the app."""
+    import jwt
+
     settings = get_settings()
     if not settings.user_pool_id or not settings.user_pool_client_id:
         raise InvalidTokenError("no user pool is configured")

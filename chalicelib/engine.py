@@ -12,10 +12,9 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib import jobconfig, semaphore
+from chalicelib import semaphore
 from chalicelib.errors import ValidationError
 from chalicelib.joblog import JobLog
-from chalicelib.keywords import store_keywords
 from chalicelib.models import CheckpointModel, ConfigModel, ImageModel, JobModel
 from chalicelib.phases import PhaseContext, available_phases, batch_runners, image_runners, once_runners
 from chalicelib.plan import build_plan, compute_progress, step_text
@@ -63,6 +62,8 @@ def with_approval(names: list[str]) -> list[str]:
 
 
 def phase_names_for(config: dict[str, Any]) -> list[str]:
+    from chalicelib import jobconfig  # its schema is costly to import; only registration needs it
+
     jobconfig.refuse_unbuilt(config)
     names = config.get("plan") or default_phase_names(config)
     if config["approval"]:
@@ -86,6 +87,9 @@ def new_job(
 ) -> JobModel:
     """Create a job with its snapshot and fixed plan: queued now (with its FIFO ticket), or
     scheduled (it takes a ticket when its time comes, see `queue_scheduled_job`)."""
+    from chalicelib import jobconfig
+    from chalicelib.keywords import store_keywords
+
     settings = get_settings()
     job_id = job_id or uuid.uuid4().hex
     now = job_repo.utcnow()
@@ -162,6 +166,8 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
     job_id = payload.get("job_id") or event["execution_name"]
     job = job_repo.find_job(job_id)
     if job is None:
+        from chalicelib import jobconfig
+
         unknown = set(payload) - {"config", "workspace", "label"}
         workspace = payload.get("workspace") or get_settings().default_workspace
         try:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import search
 from chalicelib.api.common import date_param, json_body, query, route, workspace_of
 from chalicelib.errors import ValidationError
-from chalicelib.repositories import images as image_repo
-from chalicelib.repositories import jobs as job_repo
-from chalicelib.repositories.pages import parse_limit
-from chalicelib.services import images as image_service
-from chalicelib.views import image_view, job_summary
+
+if TYPE_CHECKING:
+    from chalicelib.repositories import images as image_repo
 
 bp = Blueprint(__name__)
 
@@ -23,6 +20,9 @@ def list_images() -> dict[str, Any]:
     """The gallery (a whole workspace) or one job's images; `counts` per status for the same filters
     but the status, on a list's first page only (they cost a read per counted image; later pages
     carry `null`)."""
+    from chalicelib.repositories import images as image_repo
+    from chalicelib.views import image_view
+
     request = bp.current_request
     workspace = workspace_of(request)
     page = image_repo.list_images(workspace, image_query(workspace, query(request)))
@@ -36,6 +36,11 @@ def list_images() -> dict[str, Any]:
 
 def image_query(workspace: str, params: dict[str, str]) -> image_repo.ImageQuery:
     """Validated list parameters; dates are days (or times) in the user's zone `tz`, → UTC."""
+    from chalicelib import search
+    from chalicelib.repositories import images as image_repo
+    from chalicelib.repositories import jobs as job_repo
+    from chalicelib.repositories.pages import parse_limit
+
     status = params.get("status") or None
     if status is not None and status not in image_repo.STATUSES:
         raise ValidationError(f"must be one of {', '.join(sorted(image_repo.STATUSES))}", field="status")
@@ -76,6 +81,9 @@ def _date(params: dict[str, str], name: str, *, end_of_day: bool) -> Any:
 
 @route(bp, "/api/images/retry", methods=["POST"])
 def retry_images() -> Response:
+    from chalicelib.services import images as image_service
+    from chalicelib.views import job_summary
+
     request = bp.current_request
     job = image_service.retry_images(workspace_of(request), json_body(request))
     return Response({"job": job_summary(job)}, status_code=202)
@@ -83,11 +91,16 @@ def retry_images() -> Response:
 
 @route(bp, "/api/images/{image_id}/approve", methods=["POST"])
 def approve_image(image_id: str) -> dict[str, Any]:
+    from chalicelib.services import images as image_service
+    from chalicelib.views import image_view
+
     image = image_service.approve_image(workspace_of(bp.current_request), image_id)
     return {"image": image_view(image)}
 
 
 @route(bp, "/api/images/bulk/delete", methods=["POST"])
 def delete_images() -> dict[str, Any]:
+    from chalicelib.services import images as image_service
+
     request = bp.current_request
     return {"deleted": image_service.delete_images(workspace_of(request), json_body(request))}

@@ -8,14 +8,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.common import date_param, int_param, json_body, query, route, workspace_of
 from chalicelib.errors import ValidationError
-from chalicelib.joblog import log_line_to_dict
-from chalicelib.models import ConfigModel, LogLineModel
-from chalicelib.repositories import jobs as job_repo
-from chalicelib.repositories.jobs import JobQuery
-from chalicelib.repositories.pages import parse_limit
-from chalicelib.services import jobs as job_service
 from chalicelib.statuses import JobStatus
-from chalicelib.views import job_detail, job_summary
 
 bp = Blueprint(__name__)
 
@@ -28,6 +21,9 @@ def _request() -> Any:
 
 @route(bp, "/api/jobs", methods=["POST"])
 def start_job() -> Response:
+    from chalicelib.services import jobs as job_service
+    from chalicelib.views import job_summary
+
     request = _request()
     workspace, body = workspace_of(request), json_body(request)
     key = (request.headers or {}).get("idempotency-key")
@@ -47,6 +43,11 @@ def start_job() -> Response:
 
 @route(bp, "/api/jobs", methods=["GET"])
 def list_jobs() -> dict[str, Any]:
+    from chalicelib.repositories import jobs as job_repo
+    from chalicelib.repositories.jobs import JobQuery
+    from chalicelib.repositories.pages import parse_limit
+    from chalicelib.views import job_summary
+
     request = _request()
     params = query(request)
     sort = params.get("sort") or "newest"
@@ -77,6 +78,9 @@ def list_jobs() -> dict[str, Any]:
 
 @route(bp, "/api/jobs/bulk/rerun", methods=["POST"])
 def bulk_rerun() -> Response:
+    from chalicelib.services import jobs as job_service
+    from chalicelib.views import job_summary
+
     request = _request()
     jobs = job_service.bulk_rerun(workspace_of(request), json_body(request))
     return Response({"jobs": [job_summary(job) for job in jobs]}, status_code=202)
@@ -84,12 +88,17 @@ def bulk_rerun() -> Response:
 
 @route(bp, "/api/jobs/bulk/delete", methods=["POST"])
 def bulk_delete() -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+
     request = _request()
     return job_service.bulk_delete(workspace_of(request), json_body(request))
 
 
 @route(bp, "/api/jobs/{job_id}", methods=["PATCH"])
 def edit_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+    from chalicelib.views import job_summary
+
     request = _request()
     job = job_service.edit_job(workspace_of(request), job_id, json_body(request))
     return {"job": job_summary(job)}
@@ -97,12 +106,18 @@ def edit_job(job_id: str) -> dict[str, Any]:
 
 @route(bp, "/api/jobs/{job_id}", methods=["DELETE"])
 def delete_job(job_id: str) -> Response:
+    from chalicelib.services import jobs as job_service
+
     job_service.delete_job(workspace_of(_request()), job_id)
     return Response(body="", status_code=204)
 
 
 @route(bp, "/api/jobs/{job_id}", methods=["GET"])
 def get_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.models import ConfigModel
+    from chalicelib.repositories import jobs as job_repo
+    from chalicelib.views import job_detail
+
     job = job_repo.get_job(job_id, workspace_of(_request()))
     current = None
     if job.config_id:
@@ -114,37 +129,52 @@ def get_job(job_id: str) -> dict[str, Any]:
 
 
 def _control(action: Any, job_id: str) -> dict[str, Any]:
+    from chalicelib.views import job_summary
+
     job = action(workspace_of(_request()), job_id)
     return {"job": job_summary(job)}
 
 
 @route(bp, "/api/jobs/{job_id}/stop", methods=["POST"])
 def stop_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+
     return _control(job_service.request_stop, job_id)
 
 
 @route(bp, "/api/jobs/{job_id}/cancel", methods=["POST"])
 def cancel_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+
     return _control(job_service.request_stop, job_id)
 
 
 @route(bp, "/api/jobs/{job_id}/force-stop", methods=["POST"])
 def force_stop_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+
     return _control(job_service.force_stop, job_id)
 
 
 @route(bp, "/api/jobs/{job_id}/pause", methods=["POST"])
 def pause_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+
     return _control(job_service.pause_job, job_id)
 
 
 @route(bp, "/api/jobs/{job_id}/approve", methods=["POST"])
 def approve_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+
     return _control(job_service.approve_job, job_id)
 
 
 @route(bp, "/api/jobs/{job_id}/reject", methods=["POST"])
 def reject_job(job_id: str) -> dict[str, Any]:
+    from chalicelib.services import jobs as job_service
+    from chalicelib.views import job_summary
+
     request = _request()
     job = job_service.reject_job(workspace_of(request), job_id, json_body(request))
     return {"job": job_summary(job)}
@@ -152,18 +182,29 @@ def reject_job(job_id: str) -> dict[str, Any]:
 
 @route(bp, "/api/jobs/{job_id}/resume", methods=["POST"])
 def resume_job(job_id: str) -> Response:
+    from chalicelib.services import jobs as job_service
+    from chalicelib.views import job_summary
+
     job = job_service.resume_job(workspace_of(_request()), job_id)
     return Response({"job": job_summary(job)}, status_code=202)
 
 
 @route(bp, "/api/jobs/{job_id}/rerun", methods=["POST"])
 def rerun_job(job_id: str) -> Response:
+    from chalicelib.services import jobs as job_service
+    from chalicelib.views import job_summary
+
     job = job_service.rerun_job(workspace_of(_request()), job_id)
     return Response({"job": job_summary(job)}, status_code=202)
 
 
 @route(bp, "/api/jobs/{job_id}/logs", methods=["GET"])
 def job_logs(job_id: str) -> dict[str, Any]:
+    from chalicelib.joblog import log_line_to_dict
+    from chalicelib.models import LogLineModel
+    from chalicelib.repositories import jobs as job_repo
+    from chalicelib.repositories.pages import parse_limit
+
     request = _request()
     job = job_repo.get_job(job_id, workspace_of(request))
     params = query(request)

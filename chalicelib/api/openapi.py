@@ -7,11 +7,12 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.common import route
-from chalicelib.openapi import build_document
 
 bp = Blueprint(__name__)
 
 
 @route(bp, "/api/openapi.json", methods=["GET"])
 def openapi_document() -> dict[str, Any]:
+    from chalicelib.openapi import build_document
+
     return build_document(bp.current_app)

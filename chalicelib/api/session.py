@@ -10,16 +10,17 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import aws
 from chalicelib.api.common import json_body, route
 from chalicelib.errors import UnauthorizedError, ValidationError
-from chalicelib.settings import get_settings
 
 bp = Blueprint(__name__)
 
 
 @route(bp, "/api/auth/refresh", methods=["POST"])
 def refresh() -> dict[str, Any]:
+    from chalicelib import aws
+    from chalicelib.settings import get_settings
+
     body = json_body(bp.current_request)
     refresh_token = body.get("refresh_token")
     if not isinstance(refresh_token, str) or not refresh_token.strip():

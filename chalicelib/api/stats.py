@@ -9,7 +9,6 @@ from chalice import Blueprint
 
 from chalicelib.api.common import query, route, workspace_of
 from chalicelib.errors import ValidationError
-from chalicelib.services import stats as stats_service
 
 bp = Blueprint(__name__)
 
@@ -37,6 +36,8 @@ def date_param(params: dict[str, str], name: str, *, end_of_day: bool = False) -
 
 @route(bp, "/api/stats", methods=["GET"])
 def job_stats() -> dict[str, Any]:
+    from chalicelib.services import stats as stats_service
+
     request = bp.current_request
     params = query(request)
     since = date_param(params, "from")
