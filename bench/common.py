@@ -105,6 +105,23 @@ def _count_s3(event_name: str, **_: Any) -> None:
         COUNTERS.s3[event_name.rsplit(".", 1)[-1]] += 1
 
 
+def job_config(
+    generations: int, variations: int = 1, max_concurrency: int = 2, full_pipeline: bool = False
+) -> dict[str, Any]:
+    """The configuration of a bench job."""
+    config: dict[str, Any] = {
+        "generations": generations,
+        "variations": variations,
+        "keywords": ["lighthouse at dawn", "city park in autumn", "mountain lake"],
+        "parameters": {"max_concurrency": max_concurrency},
+        "ai": {"quality_check": False, "metadata": False},
+    }
+    if full_pipeline:  # processing, offline quality check and metadata as well
+        config["ai"] = {"quality_check": True, "metadata": True}
+        config["processing"] = {"convert": True, "convert_format": "jpg", "enhance": True}
+    return config
+
+
 def run_job(
     generations: int,
     variations: int = 1,
@@ -116,16 +133,7 @@ def run_job(
     from chalicelib.repositories import jobs as job_repo
     from chalicelib.services import jobs as job_service
 
-    config = {
-        "generations": generations,
-        "variations": variations,
-        "keywords": ["lighthouse at dawn", "city park in autumn", "mountain lake"],
-        "parameters": {"max_concurrency": max_concurrency},
-        "ai": {"quality_check": False, "metadata": False},
-    }
-    if full_pipeline:  # processing, offline quality check and metadata as well
-        config["ai"] = {"quality_check": True, "metadata": True}
-        config["processing"] = {"convert": True, "convert_format": "jpg", "enhance": True}
+    config = job_config(generations, variations, max_concurrency, full_pipeline)
     started = time.perf_counter()
     job = job_service.start_job(workspace, {"config": config})
     while True:

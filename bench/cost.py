@@ -10,24 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from typing import Any
 
 from common import COUNTERS, history, markdown_table, run_job, start_stack
 
+from chalicelib import costmodel
+
 IMAGES = 200
-PRICES = {  # us-east-1 list prices, USD
-    "transition": 0.025 / 1000,  # Step Functions standard workflow
-    "lambda_request": 0.20 / 1_000_000,
-    "lambda_gb_second": 0.0000166667,  # x86
-    "write_unit": 0.625 / 1_000_000,  # DynamoDB on-demand WRU (1 KB)
-    "read_unit": 0.125 / 1_000_000,  # DynamoDB on-demand RRU (4 KB, strongly consistent)
-    "s3_put": 0.005 / 1000,
-    "s3_get": 0.0004 / 1000,
-}
-# Memory of each function as configured in .chalice/config.json (Chalice's default is 128 MB).
-MEMORY_MB = {"run_batch": 1024, "run_phase": 1024}
-WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
-READS = {"GetItem", "Query", "Scan"}
 
 
 def job_item_kb(job: Any) -> int:
@@ -37,42 +27,44 @@ def job_item_kb(job: Any) -> int:
     return max(1, math.ceil(len(json.dumps(item)) / 1024))
 
 
+def finished_history(job: Any, timeout_s: float = 30.0) -> list[dict[str, Any]]:
+    """The execution's history once it has ended: the job is final a few states before that."""
+    from chalicelib import aws
+
+    deadline = time.monotonic() + timeout_s
+    while aws.sfn().describe_execution(executionArn=job.execution_arn)["status"] == "RUNNING":
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return history(job)
+
+
+def counted_operations(job: Any) -> costmodel.Operations:
+    """The operations COUNTERS saw since their last reset (one job's run), in the cost model's terms."""
+    transitions = sum(1 for e in finished_history(job) if e["type"].endswith("StateEntered"))
+    write_units, read_units = costmodel.dynamodb_units(dict(COUNTERS.dynamodb), job_item_kb(job))
+    return costmodel.Operations(
+        transitions=transitions,
+        lambda_requests=COUNTERS.lambda_invocations,
+        lambda_gb_seconds=costmodel.gb_seconds(dict(COUNTERS.lambda_seconds_by_function)),
+        write_units=write_units,
+        read_units=read_units,
+        s3_puts=COUNTERS.s3.get("PutObject", 0),
+        s3_gets=COUNTERS.s3.get("GetObject", 0) + COUNTERS.s3.get("ListObjectsV2", 0),
+    )
+
+
 def measure() -> dict[str, Any]:
     stack = start_stack()
     try:
         run_job(2)
         COUNTERS.reset()
         job, _ = run_job(IMAGES)
-        transitions = sum(1 for e in history(job) if e["type"].endswith("StateEntered"))
+        ops = counted_operations(job)
         job_kb = job_item_kb(job)
     finally:
         stack.stop()
-    write_units = read_units = 0
-    for (operation, table), count in COUNTERS.dynamodb.items():
-        units = job_kb if table == "jobs" else 1
-        if operation in WRITES:
-            write_units += count * units
-        elif operation in READS:
-            read_units += count * max(1, math.ceil(units / 4))
-    gb_seconds = sum(
-        seconds * MEMORY_MB.get(name, 128) / 1024
-        for name, seconds in COUNTERS.lambda_seconds_by_function.items()
-    )
-    s3_puts = COUNTERS.s3.get("PutObject", 0)
-    s3_gets = COUNTERS.s3.get("GetObject", 0) + COUNTERS.s3.get("ListObjectsV2", 0)
-    scale = 1000 / IMAGES
-    lines = {
-        "Step Functions transitions": (transitions * scale, transitions * PRICES["transition"] * scale),
-        "Lambda requests": (
-            COUNTERS.lambda_invocations * scale,
-            COUNTERS.lambda_invocations * PRICES["lambda_request"] * scale,
-        ),
-        "Lambda GB-seconds": (gb_seconds * scale, gb_seconds * PRICES["lambda_gb_second"] * scale),
-        "DynamoDB write units": (write_units * scale, write_units * PRICES["write_unit"] * scale),
-        "DynamoDB read units": (read_units * scale, read_units * PRICES["read_unit"] * scale),
-        "S3 PUT": (s3_puts * scale, s3_puts * PRICES["s3_put"] * scale),
-        "S3 GET/LIST": (s3_gets * scale, s3_gets * PRICES["s3_get"] * scale),
-    }
+    lines = costmodel.price_lines(ops.scaled(1000 / IMAGES))
     return {"lines": lines, "total": sum(cost for _, cost in lines.values()), "job_kb": job_kb}
 
 

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cold_start  # noqa: E402
 import cost  # noqa: E402
+import estimate_accuracy  # noqa: E402
 import export_memory  # noqa: E402
 import history_events  # noqa: E402
 import job_overhead  # noqa: E402
@@ -31,6 +32,7 @@ def main() -> None:
         ("6. DynamoDB items read per list page", list_reads),
         ("7. Export memory", export_memory),
         ("8. Cold start per function", cold_start),
+        ("9. Estimate against actual", estimate_accuracy),
     ]
     parts = [
         "# Benchmarks",

@@ -6,6 +6,7 @@ the same checkpoint.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib import semaphore
 from chalicelib.errors import ValidationError
+from chalicelib.estimate import durations
 from chalicelib.joblog import JobLog
 from chalicelib.models import CheckpointModel, ConfigModel, ImageModel, JobModel
 from chalicelib.phases import PhaseContext, available_phases, batch_runners, image_runners, once_runners
@@ -21,6 +23,8 @@ from chalicelib.plan import build_plan, compute_progress, step_text
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.settings import get_settings
 from chalicelib.statuses import JobStatus
+
+logger = logging.getLogger(__name__)
 
 # Batches handed to one Map state: a wave. Several per concurrent slot keeps the number of
 # NextStep round trips (and state transitions) low; stop and pause are checked between images.
@@ -112,10 +116,23 @@ def new_job(
         images_planned=jobconfig.image_count(config),
         step="Queued",
         created_at=now,
+        estimate=_estimate_of(workspace, config),
     )
     if scheduled_at is not None:
         return schedule_job(job, scheduled_at)
     return queue_job(job)
+
+
+def _estimate_of(workspace: str, config: dict[str, Any]) -> dict[str, Any] | None:
+    """The estimate the job will be compared with when it finishes; a job starts without one
+    rather than not at all if it cannot be made."""
+    from chalicelib.estimate import service as estimate_service
+
+    try:
+        return estimate_service.compact(estimate_service.estimate_config(workspace, config))
+    except Exception:  # noqa: BLE001 - an estimate must never stop a job from starting
+        logger.exception("no estimate for a new job")
+        return None
 
 
 def schedule_job(job: JobModel, at: datetime) -> JobModel:
@@ -217,7 +234,10 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
             job_repo.transition(
-                job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, int(job.phase_index)))
+                job,
+                JobStatus.RUNNING,
+                JobModel.step.set(step_text(job.plan, int(job.phase_index))),
+                *durations.slot_taken_actions(job),
             )
             with JobLog(job.job_id) as log:
                 log.info("Job started" if int(job.attempt) == 1 else "Job resumed from its checkpoint")
@@ -255,6 +275,7 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
                         JobModel.phase_index.set(index),
                         JobModel.phase_units_done.set(0),
                         JobModel.step.set(step_text(plan, index)),
+                        *durations.phase_change_actions(job, index),
                     ]
                 )
             concurrency = job.snapshot["parameters"]["max_concurrency"]
@@ -273,7 +294,13 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
             }
         index += 1
     if index != int(job.phase_index):
-        job.update(actions=[JobModel.phase_index.set(index), JobModel.phase_units_done.set(0)])
+        job.update(
+            actions=[
+                JobModel.phase_index.set(index),
+                JobModel.phase_units_done.set(0),
+                *durations.phase_change_actions(job, index),
+            ]
+        )
     return {"action": "finish", **none}
 
 
@@ -398,11 +425,23 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
         extra = [JobModel.control.remove(), JobModel.step.set(target.label)]
         if target is JobStatus.FAILED:
             extra.append(JobModel.error.set("No image was produced"))
+        if target is JobStatus.COMPLETED:
+            _learn_durations(job)  # before the status: whoever sees it completed sees what it taught
         if job_repo.transition(job, target, *extra):
             with JobLog(job.job_id) as log:
                 log.info(f"Job {target.value}")
     semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
     return {"status": job.status}
+
+
+def _learn_durations(job: JobModel) -> None:
+    """A completed job teaches the estimate how long its settings take (never blocks the finish)."""
+    from chalicelib.estimate.service import workspace_keys
+
+    try:
+        durations.learn(job, workspace_keys(job.workspace), finished_at=job_repo.utcnow())
+    except Exception:  # noqa: BLE001 - the job is done whatever the estimate learns
+        logger.exception("could not learn from job %s", job.job_id)
 
 
 def _ticket(job: JobModel) -> int | None:

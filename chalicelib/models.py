@@ -86,6 +86,11 @@ class JobModel(Model):
     # {"image_ids": [...], "mode": "original" | "custom", "source_job_id": ...}
     retry = JSONAttribute(null=True)
     log_seq = NumberAttribute(default=0)  # last log sequence number handed out
+    # Timing of this attempt's phases: when the current one began (epoch seconds) and the wall
+    # seconds of each one finished ({phase: seconds}); the estimate learns from them.
+    phase_started = NumberAttribute(null=True)
+    phase_seconds = JSONAttribute(null=True)
+    estimate = JSONAttribute(null=True)  # the estimate made when the job was started
     error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)
@@ -380,6 +385,23 @@ class ExportModel(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class DurationModel(Model):
+    """Measured durations of a workspace's finished jobs, per settings signature (see
+    chalicelib/estimate/durations.py): what the estimate's ETA learns from."""
+
+    class Meta:
+        table_name = "durations"
+        billing_mode = "PAY_PER_REQUEST"
+
+    workspace = UnicodeAttribute(hash_key=True)
+    signature = UnicodeAttribute(range_key=True)
+    seconds_per_unit = JSONAttribute()  # {phase: seconds per unit of the phase}
+    overhead_s = NumberAttribute(default=0)  # start, slot, finish: what no phase accounts for
+    samples = NumberAttribute(default=0)
+    job_id = UnicodeAttribute(null=True)  # the last job measured
+    updated_at = UTCDateTimeAttribute()
+
+
 class IdempotencyRecordModel(Model):
     """Powertools idempotency records (job starts with an Idempotency-Key); defined here so the
     local stack and the CDK app create the table like every other."""
@@ -405,6 +427,7 @@ ALL_MODELS: dict[str, type[Model]] = {
     "templates": TemplateModel,
     "exports": ExportModel,
     "idempotency": IdempotencyRecordModel,
+    "durations": DurationModel,
 }
 
 

@@ -245,6 +245,11 @@ def component_schemas() -> dict[str, Any]:
                     ),
                     "phases": {"type": "array", "items": phase},
                     "execution_arn": _nullable(_STR),
+                    "cost": {
+                        "allOf": [_ref("JobCost")],
+                        "nullable": True,
+                        "description": "A finished job's cost breakdown, and its estimate against actual",
+                    },
                     "statistics": _obj(
                         {"total": _INT, "successful": _INT, "failed": _INT, "success_rate": _NUM}
                     ),
@@ -307,8 +312,90 @@ def component_schemas() -> dict[str, Any]:
         },
         ["default_config", "api_keys"],
     )
+    cost_line = _obj({"name": _STR, "quantity": _NUM, "usd": _NUM}, ["name", "quantity", "usd"])
+    aws_cost = _obj(
+        {
+            "total_usd": _NUM,
+            "by_service": {
+                "type": "object",
+                "additionalProperties": _NUM,
+                "description": "USD per AWS service",
+            },
+            "lines": {"type": "array", "items": cost_line},
+            "prices_date": {**_STR, "description": "Date of the AWS list prices used"},
+            "operations": {"type": "object", "additionalProperties": _NUM},
+        },
+        ["total_usd", "by_service", "lines"],
+    )
+    fee_line = _obj(
+        {"provider": _STR, "model": _STR, "what": _STR, "units": _NUM, "unit_usd": _NUM, "usd": _NUM},
+        ["provider", "model", "units", "usd"],
+    )
+    provider_fees = _obj(
+        {
+            "total_usd": _NUM,
+            "by_provider_model": {"type": "object", "additionalProperties": _NUM},
+            "lines": {"type": "array", "items": fee_line},
+            "prices_date": {**_STR, "description": "Date of the provider price table"},
+        },
+        ["total_usd", "by_provider_model", "lines", "prices_date"],
+    )
+    estimate = _obj(
+        {
+            "images": _INT,
+            "generations": _INT,
+            "variations": _INT,
+            "provider": _STR,
+            "plan": {
+                "type": "array",
+                "items": _obj({"name": _STR, "weight": _INT, "units": _INT, "batches": _INT}),
+            },
+            "eta": _obj(
+                {
+                    "seconds": _NUM,
+                    "source": {
+                        "type": "string",
+                        "enum": ["history", "built-in"],
+                        "description": "Measured on this workspace's finished jobs of the same settings, "
+                        "or built-in figures while there are none",
+                    },
+                    "samples": _INT,
+                    "learned_from_job": _nullable(_STR),
+                    "overhead_s": _NUM,
+                    "phases": {
+                        "type": "array",
+                        "items": _obj({"name": _STR, "weight": _INT, "units": _INT, "seconds": _NUM}),
+                    },
+                    "excludes": _STR,
+                    "signature": _STR,
+                },
+                ["seconds", "source", "phases"],
+            ),
+            "aws": aws_cost,
+            "provider_fees": provider_fees,
+            "total_usd": _NUM,
+            "scheduled_at": _TIME,
+        },
+        ["images", "plan", "eta", "aws", "provider_fees", "total_usd"],
+    )
+    job_cost = _obj(
+        {
+            "duration_s": _nullable({**_NUM, "description": "Run time: queue wait and approval left out"}),
+            "aws": aws_cost,
+            "provider_fees": provider_fees,
+            "total_usd": _NUM,
+            "estimated": _nullable(
+                _obj({"eta_s": _NUM, "eta_source": _STR, "aws_usd": _NUM, "fees_usd": _NUM})
+            ),
+            "vs_estimate": _obj({"duration_ratio": _nullable(_NUM), "cost_ratio": _nullable(_NUM)}),
+        },
+        ["aws", "provider_fees", "total_usd"],
+    )
     return {
         "Error": _obj({"error": error_body}, ["error"]),
+        "Estimate": estimate,
+        "EstimateEnvelope": _obj({"estimate": _ref("Estimate")}, ["estimate"]),
+        "JobCost": job_cost,
         "JobConfig": config_schema(),
         "DefaultConfig": default_config_schema(request=False),
         "DefaultConfigInput": default_config_schema(request=True),
@@ -731,6 +818,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ),
         ),
         errors=(400, 409),
+    ),
+    ("POST", "/api/jobs/estimate"): Operation(
+        "Estimate a job before starting it",
+        "jobs",
+        "Takes a start body and checks it as a start does (a 400 naming the field), then answers "
+        "without starting or storing anything: images, the phase plan with its weights, the ETA "
+        "(from this workspace's finished jobs of the same settings, or built-in figures while there "
+        "are none: `eta.source` says which), the AWS cost of the operations that plan performs, and "
+        "the provider fees from the dated price table.",
+        response="EstimateEnvelope",
+        body="start_job",
     ),
     ("GET", "/api/jobs"): Operation(
         "List jobs",

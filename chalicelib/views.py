@@ -71,6 +71,7 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
         "config": current_config,
         "phases": phases,
         "execution_arn": job.execution_arn,
+        "cost": _cost(job),
         "statistics": {
             "total": int(job.images_planned),
             "successful": int(job.images_ok),
@@ -80,6 +81,14 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
             else 0,
         },
     }
+
+
+def _cost(job: JobModel) -> dict[str, Any] | None:
+    if not JobStatus(job.status).is_final:
+        return None
+    from chalicelib.estimate.service import actual
+
+    return actual(job)
 
 
 def image_view(image: ImageModel) -> dict[str, Any]:

@@ -31,21 +31,26 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from imgfactory.client import ApiClient
-    from imgfactory.runjob import run_job
+    from imgfactory.runjob import estimate_job, run_job
+
+    def act(client: ApiClient) -> int:
+        if args.estimate:
+            return estimate_job(client, args.job_file)
+        return run_job(client, args.job_file, args.out)
 
     if args.api:
-        return run_job(ApiClient(args.api, args.token), args.job_file, args.out)
+        return act(ApiClient(args.api, args.token))
     found = _local_api()
     if found:
         print(f"Using the local stack at {found[0]}")
-        return run_job(ApiClient(*found), args.job_file, args.out)
+        return act(ApiClient(*found))
     from imgfactory.devserver import start_stack
 
     print("Starting a local stack for this job…")
     running = start_stack()
     try:
         client = ApiClient(running.api.url, running.token, running.user.refresh_token)
-        return run_job(client, args.job_file, args.out)
+        return act(client)
     finally:
         running.stop()
 
@@ -124,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--api", help="API base URL of a deployed stack (default: the local stack)")
     run.add_argument("--token", help="bearer token for --api")
     run.add_argument("--out", type=Path, default=Path("imgfactory-output"), help="where images are saved")
+    run.add_argument(
+        "--estimate", action="store_true", help="print what the job would make, take and cost; start nothing"
+    )
     run.set_defaults(func=cmd_run)
     add_jobs_parser(sub)
     return parser

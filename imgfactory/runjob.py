@@ -101,3 +101,51 @@ def run_job(client: ApiClient, job_file: Path, out_dir: Path) -> int:
     if job.get("error"):
         print(f"Error: {job['error']}")
     return 0 if job["status"] == "completed" else 1
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"
+
+
+def format_estimate(estimate: dict[str, Any]) -> str:
+    eta, aws, fees = estimate["eta"], estimate["aws"], estimate["provider_fees"]
+    source = (
+        f"measured on {eta['samples']} earlier job(s) of the same settings"
+        if eta["source"] == "history"
+        else "built-in figures: no finished job of these settings yet"
+    )
+    lines = [
+        f"Images: {estimate['images']} ({estimate['generations']} generation(s) × "
+        f"{estimate['variations']} variation(s)), provider {estimate['provider']}",
+        "Plan: " + ", ".join(f"{p['name']} ({p['weight']}%)" for p in estimate["plan"]),
+        f"ETA: {_duration(eta['seconds'])} ({source}; excludes {eta['excludes']})",
+    ]
+    lines += [f"  {p['name']:<14} {_duration(p['seconds'])}" for p in eta["phases"] if p["seconds"]]
+    lines.append(f"AWS: {_usd(aws['total_usd'])} (list prices of {aws['prices_date']})")
+    lines += [f"  {service:<14} {_usd(usd)}" for service, usd in aws["by_service"].items()]
+    lines.append(f"Provider fees: {_usd(fees['total_usd'])} (price table of {fees['prices_date']})")
+    lines += [
+        f"  {line['provider']}/{line['model']}: {line['units']:g} {line['what']} × {_usd(line['unit_usd'])} "
+        f"= {_usd(line['usd'])}"
+        for line in fees["lines"]
+    ]
+    lines.append(f"Total: {_usd(estimate['total_usd'])}")
+    return "\n".join(lines)
+
+
+def estimate_job(client: ApiClient, job_file: Path) -> int:
+    """`imgfactory run --estimate job.json`: the estimate, with nothing started."""
+    body = load_job_file(job_file)
+    try:
+        estimate = client.post("/api/jobs/estimate", body)["estimate"]
+    except ApiError as err:
+        print(f"imgfactory run: the job was refused: {err}")
+        return 2
+    print(format_estimate(estimate))
+    return 0

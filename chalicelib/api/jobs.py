@@ -41,6 +41,14 @@ def start_job() -> Response:
     return Response(answer, status_code=202)
 
 
+@route(bp, "/api/jobs/estimate", methods=["POST"])
+def estimate_job() -> dict[str, Any]:
+    from chalicelib.estimate.service import estimate_start
+
+    request = _request()
+    return {"estimate": estimate_start(workspace_of(request), json_body(request))}
+
+
 @route(bp, "/api/jobs", methods=["GET"])
 def list_jobs() -> dict[str, Any]:
     from chalicelib.repositories import jobs as job_repo

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,8 +33,17 @@ def start_execution(job: JobModel) -> JobModel:
     return job
 
 
-def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
-    """Validate everything first: a bad request starts nothing."""
+@dataclass(frozen=True)
+class StartRequest:
+    """A start request once checked: what `start_job` starts and `estimate` prices."""
+
+    config: dict[str, Any]
+    config_id: str | None
+    scheduled_at: datetime | None
+
+
+def check_start(workspace: str, body: dict[str, Any]) -> StartRequest:
+    """Validate a start body (a 400 naming the field) without starting or storing anything."""
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     unknown = sorted(set(body) - START_KEYS)
@@ -57,6 +67,13 @@ def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
         if not isinstance(label, str) or not label.strip() or len(label) > 200:
             raise ValidationError("must be text of 1 to 200 characters", field="label")
         config = {**config, "label": label.strip()}
+    return StartRequest(config, config_id, scheduled_at)
+
+
+def start_job(workspace: str, body: dict[str, Any]) -> JobModel:
+    """Validate everything first: a bad request starts nothing."""
+    checked = check_start(workspace, body)
+    config, config_id, scheduled_at = checked.config, checked.config_id, checked.scheduled_at
     job = new_job(workspace, config, config_id=config_id, scheduled_at=scheduled_at)
     if scheduled_at is None:
         return start_execution(job)
