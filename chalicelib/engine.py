@@ -488,17 +488,27 @@ def describe_error(error: dict[str, Any]) -> str:
     return f"{name}: {cause}" if cause else name
 
 
-def mark_ended(job: JobModel, message: str) -> None:
-    """An execution ended abnormally: failed (or cancelled after a force stop), slot released."""
+STOPPED_OUTSIDE = "stopped outside Image Factory"
+
+
+def mark_ended(job: JobModel, message: str, *, aborted: bool = False) -> None:
+    """An execution ended abnormally, slot released: failed, or cancelled when it was stopped
+    (a force stop of ours, or `aborted`: StopExecution from the AWS CLI or console)."""
     if not JobStatus(job.status).is_final:
         forced = job.control == "force"
-        target = JobStatus.CANCELLED if forced else JobStatus.FAILED
-        extra = [JobModel.control.remove(), JobModel.step.set(target.label)]
-        if not forced:
+        target = JobStatus.CANCELLED if forced or aborted else JobStatus.FAILED
+        if forced:
+            step, line = target.label, "Job force-stopped"
+        elif aborted:
+            step, line = f"{target.label} ({STOPPED_OUTSIDE})", f"Job cancelled: {STOPPED_OUTSIDE}"
+        else:
+            step, line = target.label, f"Job failed: {message}"
+        extra = [JobModel.control.remove(), JobModel.step.set(step)]
+        if target is JobStatus.FAILED:
             extra.append(JobModel.error.set(message[:2000]))
         if job_repo.transition(job, target, *extra):
             with JobLog(job.job_id) as log:
-                log.info("Job force-stopped" if forced else f"Job failed: {message}")
+                log.info(line)
     semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
 
 
@@ -520,7 +530,8 @@ def cleanup_execution(event: dict[str, Any]) -> None:
         return  # an earlier attempt of a job that has since been resumed
     if job.execution_arn and detail.get("executionArn") and job.execution_arn != detail["executionArn"]:
         return
-    mark_ended(job, f"Execution {detail.get('status', 'ended').lower()}")
+    status = str(detail.get("status") or "ended")
+    mark_ended(job, f"Execution {status.lower()}", aborted=status == "ABORTED")
 
 
 def attempt_of(execution_name: str, job_id: str) -> int:

@@ -38,15 +38,36 @@ class PhaseContext:
         return ProviderServices(self.job.workspace, self.config)
 
     def should_stop(self) -> bool:
-        """True when the batch should return after the current image: a stop, pause, force stop
-        or failed sibling batch was asked for, or the job has ended or moved on to a new attempt
-        (its execution was aborted from outside, say: Step Functions does not stop a running task).
+        """True when no new image may start: a stop, pause, force stop or failed sibling batch
+        was asked for, or the job has ended or moved on to a new attempt (its execution was
+        stopped from outside, say: Step Functions does not stop a running task).
 
-        Known from the job as last written or read, so checking costs no request."""
+        Asked before every image, of the job item as it is now (one consistent read of three
+        attributes): what the last write returned can be an image old, since the write of one
+        image overlaps the rendering of the next."""
+        self.refresh_control()
+        return self._stopping()
+
+    def must_discard(self) -> bool:
+        """True when an image in flight must not be stored: the job was force-stopped, ended or
+        moved on while it rendered (a graceful stop or pause keeps the images in flight)."""
+        self.refresh_control()
+        return self.job.control == "force" or self._ended()
+
+    def refresh_control(self) -> None:
+        from chalicelib.repositories.jobs import read_control
+
+        _ = self.attempt  # fixed before the job item is refreshed
+        self.job.control, self.job.status, self.job.attempt = read_control(self.job_id)
+
+    def _stopping(self) -> bool:
+        return self.job.control is not None or self._ended()
+
+    def _ended(self) -> bool:
         from chalicelib.statuses import JobStatus
 
         job = self.job
-        return job.control is not None or JobStatus(job.status).is_final or int(job.attempt) != self.attempt
+        return JobStatus(job.status).is_final or int(job.attempt) != self.attempt
 
     @cached_property
     def attempt(self) -> int:

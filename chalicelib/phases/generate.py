@@ -108,7 +108,8 @@ class StoreBehind:
 
     At most one store is in flight, and it is finished (its error raised) before the next one
     starts and before the batch returns, so a crash, a stop or a checkpoint sees exactly the images
-    stored so far.
+    stored so far. A stop is learnt before each generation starts (`should_stop` reads the job),
+    never from the store of the one before, which may still be in flight.
     """
 
     def __enter__(self) -> StoreBehind:
@@ -167,9 +168,12 @@ def record(
     status: str,
     done: set[str],
 ) -> None:
-    """Store a generation's images (or their failure) and report them as progress."""
+    """Store a generation's images (or their failure) and report them as progress; nothing for
+    a job force-stopped or ended while they rendered."""
     from chalicelib.models import JobModel
 
+    if ctx.must_discard():
+        return
     now = datetime.now(UTC)
     width, height = image_size(ctx.config, generation)
     ok = failed = 0

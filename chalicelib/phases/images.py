@@ -61,6 +61,8 @@ def run_per_image(
         changed = eligible(image)
         if changed:
             work(ctx, image)
+            if ctx.must_discard():
+                return False
         image.done = set(image.done or set()) | {done_mark}
         save_image(image)  # status index key and search postings follow the changes
         if changed:

@@ -37,6 +37,16 @@ def find_job(job_id: str) -> JobModel | None:
         return None
 
 
+def read_control(job_id: str) -> tuple[str | None, str, int]:
+    """The job's control flag, status and attempt as they are now: what a running task reads
+    before each image to learn of a stop. A job deleted meanwhile reads as cancelled."""
+    try:
+        job = JobModel.get(job_id, consistent_read=True, attributes_to_get=["control", "status", "attempt"])
+    except JobModel.DoesNotExist:
+        return "force", JobStatus.CANCELLED.value, 0
+    return job.control, job.status, int(job.attempt)
+
+
 def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
     """Move the job to `target` if its current status allows it; False if it did not.
 

@@ -60,6 +60,9 @@ class LocalStack:
         self._set_environment()
         from moto.server import ThreadedMotoServer
 
+        from imgfactory.local import moto_fixes
+
+        moto_fixes.install()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         server.start()
         self._server = server
@@ -204,7 +207,7 @@ class LocalStack:
             "detail": {
                 "executionArn": execution_arn,
                 "stateMachineArn": self.job_machine_arn,
-                "name": described["name"],
+                "name": described.get("name") or execution_arn.rsplit(":", 1)[-1],
                 "status": described["status"],
                 "input": described.get("input", "{}"),
             },

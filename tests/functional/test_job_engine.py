@@ -190,8 +190,8 @@ def test_an_execution_aborted_from_outside_ends_the_job_and_frees_the_slot(works
     wait_status(running.job_id, "running")
     # As an operator would from the AWS console or CLI: no flag is set on our side.
     aws.sfn().stop_execution(executionArn=job_repo.get_job(running.job_id).execution_arn)
-    ended = wait_status(running.job_id, "failed", timeout=30)
-    assert ended.error
+    ended = wait_status(running.job_id, "cancelled", timeout=30)
+    assert ended.step == "Cancelled (stopped outside Image Factory)"
     wait_status(queued.job_id, "completed", timeout=30)
 
 

@@ -1,0 +1,57 @@
+"""Where moto's Step Functions differs from AWS in ways our jobs would notice, made to behave as
+AWS does. Each fix is narrow, named after the AWS behaviour it restores, and installed once by
+the local stack (never in the deployed code).
+
+- A stopped execution stays stopped: moto lets an error raised while a Map state unwinds after
+  StopExecution (its own `AttributeError` on the iteration's abort details) overwrite the
+  stopped state, so the execution ends FAILED (`States.Runtime`) instead of ABORTED.
+- An execution started without a name gets a UUID as its name, as on AWS (moto names it
+  `None`, so every such execution would share one name and RegisterJob one job id).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    _keep_stopped_executions_stopped()
+    _name_unnamed_executions()
+    _installed = True
+
+
+def _keep_stopped_executions_stopped() -> None:
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+
+    set_error, set_timed_out = Environment.set_error, Environment.set_timed_out
+
+    def set_error_unless_stopped(self: Any, error: Any) -> None:
+        if not isinstance(self.program_state(), ProgramStopped):
+            set_error(self, error)
+
+    def set_timed_out_unless_stopped(self: Any) -> None:
+        if not isinstance(self.program_state(), ProgramStopped):
+            set_timed_out(self)
+
+    Environment.set_error = set_error_unless_stopped  # type: ignore[method-assign]
+    Environment.set_timed_out = set_timed_out_unless_stopped  # type: ignore[method-assign]
+
+
+def _name_unnamed_executions() -> None:
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    start_execution = StepFunctionsParserBackend.start_execution
+
+    def start_named(
+        self: Any, state_machine_arn: str, name: str | None = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        return start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    StepFunctionsParserBackend.start_execution = start_named  # type: ignore[method-assign]
