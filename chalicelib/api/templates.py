@@ -29,6 +29,8 @@ def create_template() -> Response:
 
 @route(bp, "/api/templates/{template_id}", methods=["PUT"])
 def update_template(template_id: str) -> dict[str, Any]:
+    from chalicelib.services import templates as template_service
+
     request = bp.current_request
     return {
         "template": template_service.update_template(workspace_of(request), template_id, json_body(request))
@@ -37,6 +39,8 @@ def update_template(template_id: str) -> dict[str, Any]:
 
 @route(bp, "/api/templates/{template_id}", methods=["DELETE"])
 def delete_template(template_id: str) -> Response:
+    from chalicelib.services import templates as template_service
+
     template_service.delete_template(workspace_of(bp.current_request), template_id)
     return Response("", status_code=204)
 
