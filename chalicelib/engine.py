@@ -454,8 +454,12 @@ def fail_batch(event: dict[str, Any]) -> None:
     job = job_repo.find_job(event["job_id"])
     if job is None:
         return
-    with JobLog(job.job_id, step=event.get("phase", "")) as log:
-        log.info(f"Batch {int(event.get('batch', 0)) + 1} of {event.get('phase')} failed: {message}")
+    with JobLog(job.job_id, debug=_debug(job), step=event.get("phase", "")) as log:
+        log.info(
+            f"Batch {int(event.get('batch', 0)) + 1} of {event.get('phase')} failed; the job stops "
+            "once the batches running now end, and can be resumed from its checkpoint"
+        )
+        log.debug_line(f"Batch {int(event.get('batch', 0)) + 1}: {message}")
     job_repo.set_control(job, "fail", JobStatus.RUNNING, JobStatus.PAUSED)
     try:  # the first failure is the one reported
         job.update(actions=[JobModel.error.set(message[:2000])], condition=JobModel.error.does_not_exist())
@@ -472,6 +476,22 @@ def fail_job(event: dict[str, Any]) -> None:
     error = state.get("error")
     message = describe_error(error) if error else (job.error or "Failed")
     mark_ended(job, message)
+
+
+def _debug(job: JobModel) -> bool:
+    return bool((job.snapshot or {}).get("debug"))
+
+
+#: Why a job ended that are plain sentences already, and so stand in the Standard log as they are.
+PLAIN_ENDINGS = ("No image was produced", "Rejected at the approval step", "Execution ")
+
+
+def ended_line(message: str) -> str:
+    """The Standard line of a failed job: its reason when that is a plain sentence, else what
+    the user can do (the technical reason goes to a Debug line and the job's error)."""
+    if message.startswith(PLAIN_ENDINGS):
+        return f"Job failed: {message}"
+    return "Job failed; see the job's error for why, and resume it to go on from its checkpoint"
 
 
 def describe_error(error: dict[str, Any]) -> str:
@@ -502,13 +522,15 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False) -> None:
         elif aborted:
             step, line = f"{target.label} ({STOPPED_OUTSIDE})", f"Job cancelled: {STOPPED_OUTSIDE}"
         else:
-            step, line = target.label, f"Job failed: {message}"
+            step, line = target.label, ended_line(message)
         extra = [JobModel.control.remove(), JobModel.step.set(step)]
         if target is JobStatus.FAILED:
             extra.append(JobModel.error.set(message[:2000]))
         if job_repo.transition(job, target, *extra):
-            with JobLog(job.job_id) as log:
+            with JobLog(job.job_id, debug=_debug(job)) as log:
                 log.info(line)
+                if target is JobStatus.FAILED:
+                    log.debug_line(f"Job failed: {message}")
     semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
 
 

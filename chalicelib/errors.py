@@ -67,10 +67,14 @@ class NotImplementedYetError(ImageFactoryError):
 
 
 class ProviderError(ImageFactoryError):
-    """An image provider failed; `retryable` says whether another attempt may succeed."""
+    """An image provider failed; `retryable` says whether another attempt may succeed.
+
+    `message` is the technical account (status, reply, exception text: for Debug lines and the
+    record); `summary`, when known, the plain sentence a person reads in the Standard log."""
 
     code = "provider_error"
 
-    def __init__(self, message: str, retryable: bool = False) -> None:
+    def __init__(self, message: str, retryable: bool = False, summary: str | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.summary = summary

@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib import aws
 from chalicelib.errors import ProviderError
+from chalicelib.explain import summary_of
 from chalicelib.jobconfig import parse_dimensions
 from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
@@ -219,7 +220,10 @@ def record(
     if failed and ok:
         ctx.log.info(f"Generation {generation + 1} of {generations}: {ok} image(s), {failed} failed")
     elif failed:
-        ctx.log.info(f"Generation {generation + 1} of {generations} failed: {failure or 'too few images'}")
+        reason = summary_of(failure) if failure else "the provider returned too few images"
+        ctx.log.info(f"Generation {generation + 1} of {generations} failed{f': {reason}' if reason else ''}")
+        if failure:
+            ctx.log.debug_line(f"Generation {generation + 1}: {failure}")
     else:
         ctx.log.info(f"Generated {len(ids)} image(s) for generation {generation + 1} of {generations}")
     ctx.units_done(ok + failed, JobModel.images_ok.add(ok), JobModel.images_failed.add(failed))

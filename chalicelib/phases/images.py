@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from chalicelib import aws
+from chalicelib.explain import image_name, summary_of
 from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
 from chalicelib.quality import failure_label
@@ -35,12 +36,30 @@ def extension_of(key: str | None) -> str:
     return (key or "x.png").rsplit(".", 1)[-1].lower()
 
 
-def fail_image(ctx: PhaseContext, image: ImageModel, stage: str | None, message: str) -> None:
-    """A failed image: `qc_failed` in a job, `retry_failed` in a retry job, with its category."""
+def fail_image(
+    ctx: PhaseContext,
+    image: ImageModel,
+    stage: str | None,
+    message: str,
+    error: BaseException | None = None,
+) -> None:
+    """A failed image: `qc_failed` in a job, `retry_failed` in a retry job, with its category.
+
+    `message` is a plain reason (a quality check's verdict) unless `error` caused it: then the
+    Standard line says what failed and what to do, and the error's text goes to a Debug line."""
     status = RETRY_FAILED if ctx.job.retry else QC_FAILED
     image.status = status
     image.failure = {"stage": stage, "category": failure_label(stage), "message": message[:1000]}
-    ctx.log.info(f"Image {image.generation + 1}.{image.variation + 1}: {failure_label(stage)}: {message}")
+    name = image_name(image.generation, image.variation)
+    if error is None:
+        ctx.log.info(f"{name}: {failure_label(stage)}: {message}")
+        return
+    reason = summary_of(error)
+    ctx.log.info(
+        f"{name}: {failure_label(stage).lower()}{f' ({reason})' if reason else ''}; "
+        "you can retry it from the gallery"
+    )
+    ctx.log.debug_line(f"{name}: {message}")
 
 
 def run_per_image(

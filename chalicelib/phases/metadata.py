@@ -33,6 +33,6 @@ def _describe(ctx: PhaseContext, image: ImageModel, client) -> None:  # type: ig
         else:
             meta = offline_metadata(image.prompt, image.keyword)
     except ProviderError as err:
-        fail_image(ctx, image, "metadata", f"Metadata failed: {err}")
+        fail_image(ctx, image, "metadata", f"Metadata failed: {err}", err)
         return
     image.title, image.description, image.tags = meta["title"], meta["description"], list(meta["tags"])

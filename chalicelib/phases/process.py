@@ -8,6 +8,7 @@ it on the chosen images with their original or custom settings.
 from __future__ import annotations
 
 from chalicelib import aws
+from chalicelib.explain import image_name, summary_of
 from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
 from chalicelib.phases.images import (
@@ -70,14 +71,17 @@ def _process(ctx: PhaseContext, image: ImageModel, remover) -> None:  # type: ig
             err.stage == "remove_bg" and settings["remove_bg_failure_mode"] == "approve" and not ctx.job.retry
         )
         if not soft:
-            fail_image(ctx, image, err.stage, str(err))
+            fail_image(ctx, image, err.stage, str(err), err)
             return
-        ctx.log.info(f"Background removal failed for image {image.image_id}; using it as it is: {err}")
+        reason = summary_of(err)
+        name = image_name(image.generation, image.variation)
+        ctx.log.info(f"{name}: background removal failed{f' ({reason})' if reason else ''}; kept as it is")
+        ctx.log.debug_line(f"{name} ({image.image_id}): {err}")
         fallback = {**settings, "remove_bg": False, "trim_transparent": False}
         try:
             result = process_image(source, fallback, source_extension=source_extension)
         except ProcessingError as again:
-            fail_image(ctx, image, again.stage, str(again))
+            fail_image(ctx, image, again.stage, str(again), again)
             return
     key = processed_key(image.job_id, image.image_id, result.extension)
     aws.put_object(key, result.data, result.content_type)

@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib import aws
 from chalicelib.errors import ProviderError
+from chalicelib.explain import summary_of
 from chalicelib.keywords import load_keywords
 from chalicelib.phases import PhaseContext
 from chalicelib.prompts import build_prompt, choose_keyword, strip_midjourney_flags
@@ -41,7 +42,12 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool:
             ctx.log.debug_line(f"Prompt for generation {generation + 1}: {entry['prompt']}")
         except ProviderError as err:
             entry["prompt"], entry["error"] = "", f"the prompt could not be written: {err}"
-            ctx.log.info(f"Generation {generation + 1}: {entry['error']}")
+            reason = summary_of(err)
+            ctx.log.info(
+                f"Generation {generation + 1}: the prompt could not be written"
+                f"{f' ({reason})' if reason else ''}; its images will be marked failed"
+            )
+            ctx.log.debug_line(f"Generation {generation + 1}: {entry['error']}")
         entries.append(entry)
     aws.put_object(
         prompts_key(ctx.job_id, generations.start), json.dumps(entries).encode(), "application/json"

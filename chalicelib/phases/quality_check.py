@@ -28,7 +28,7 @@ def _check(ctx: PhaseContext, image: ImageModel, client) -> None:  # type: ignor
             result = offline_quality_check(data, *_expected_size(ctx, image))
             passed, reason = result.passed, result.reason
     except ProviderError as err:
-        fail_image(ctx, image, "qc", str(err))
+        fail_image(ctx, image, "qc", str(err), err)
         return
     image.qc_reason = reason
     if passed:

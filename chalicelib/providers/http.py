@@ -106,24 +106,45 @@ def send(
     ``service`` names the provider in error messages ("Runware: HTTP 500 ...").
     """
     http = session or requests
-    last_error = ""
+    last_error = summary = ""
     for attempt in range(1, policy.attempts + 1):
         retry_after: float | None = None
         try:
             response = http.request(method, url, timeout=timeout_s, **requests_kwargs)
         except _NETWORK_ERRORS as err:
             last_error = _network_error_text(err, timeout_s)
+            summary = _network_summary(err, service, timeout_s)
         else:
             if response.status_code < 400:
                 return response
             last_error = f"HTTP {response.status_code}: {error_text(response)}"
+            summary = status_summary(response.status_code, service)
             if not is_retryable_status(response.status_code):
-                raise ProviderError(f"{service}: {last_error}", retryable=False)
+                raise ProviderError(f"{service}: {last_error}", retryable=False, summary=summary)
             retry_after = _retry_after_s(response)
         if attempt < policy.attempts:
             sleep(policy.delay_s(attempt, retry_after))
     tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
-    raise ProviderError(f"{service}: {last_error} (gave up after {tries})", retryable=True)
+    raise ProviderError(f"{service}: {last_error} (gave up after {tries})", retryable=True, summary=summary)
+
+
+def status_summary(status: int, service: str) -> str:
+    """What an HTTP error status of a provider means for the person running the job."""
+    if status in (401, 403):
+        return f"{service} refused the API key; check it in Settings"
+    if status == 402:
+        return f"{service} refused the request for lack of credit; check the account"
+    if status == 429:
+        return f"{service} is limiting requests; try again later or lower the concurrency"
+    if status >= 500:
+        return f"{service} had a problem on its side; try again later"
+    return f"{service} refused the request (HTTP {status})"
+
+
+def _network_summary(err: Exception, service: str, timeout_s: float) -> str:
+    if isinstance(err, requests.Timeout):
+        return f"{service} did not answer within {timeout_s:g} s; try again later"
+    return f"{service} could not be reached; check the network connection and try again"
 
 
 def json_body(response: requests.Response, service: str) -> Any:
