@@ -11,6 +11,7 @@ from typing import Any
 from chalice import Chalice
 
 from chalicelib.api import (
+    approvals,
     exports,
     health,
     images,
@@ -36,6 +37,7 @@ app.register_blueprint(stats.bp)
 app.register_blueprint(templates.bp)
 app.register_blueprint(keywords.bp)
 app.register_blueprint(exports.bp)
+app.register_blueprint(approvals.bp)
 app.register_blueprint(openapi.bp)
 
 
@@ -113,6 +115,13 @@ def await_approval(event: dict, context: Any) -> None:
     from chalicelib import engine
 
     engine.await_approval(event)
+
+
+@app.lambda_function(name="approval_timed_out")
+def approval_timed_out(event: dict, context: Any) -> dict:
+    from chalicelib import engine
+
+    return engine.approval_timed_out(event)
 
 
 @app.lambda_function(name="finish_job")

@@ -22,6 +22,7 @@ TASK_FUNCTIONS = (
     "run_phase",
     "park_job",
     "await_approval",
+    "approval_timed_out",
     "finish_job",
     "fail_job",
     "fail_batch",

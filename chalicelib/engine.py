@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
@@ -257,7 +257,7 @@ def _pending_batches(job: JobModel, phase: dict[str, Any]) -> list[int]:
 
 def next_step(event: dict[str, Any]) -> dict[str, Any]:
     job = job_repo.get_job(event["job_id"])
-    none = {"phase": "", "batches": [], "max_concurrency": 1}
+    none = {"phase": "", "batches": [], "max_concurrency": 1, "timeout_s": NO_TIMEOUT_S}
     if job.control == "fail":
         return {"action": "fail", **none}
     if job.control in ("stop", "force"):
@@ -280,13 +280,19 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
                 )
             concurrency = job.snapshot["parameters"]["max_concurrency"]
             if phase["name"] == "approval":
-                return {"action": "approval", "phase": phase["name"], "batches": [], "max_concurrency": 1}
+                return {
+                    **none,
+                    "action": "approval",
+                    "phase": phase["name"],
+                    "timeout_s": approval_timeout_s(job),
+                }
             if phase["name"] in once_runners():
-                return {"action": "once", "phase": phase["name"], "batches": [], "max_concurrency": 1}
+                return {**none, "action": "once", "phase": phase["name"]}
             wave = pending[: concurrency * WAVE_PER_CONCURRENCY]
             # Only Midjourney generation waits on its provider; other batches skip the Wait loop.
             polls = phase["name"] == "generate" and job.snapshot.get("provider") == "midjourney"
             return {
+                **none,
                 "action": "poll_batches" if polls else "batches",
                 "phase": phase["name"],
                 "batches": wave,
@@ -389,6 +395,11 @@ def await_approval(event: dict[str, Any]) -> None:
         f"Waiting for approval: {int(job.images_ok)} of {int(job.images_planned)} image(s) "
         "ready for review; approve to go on, reject to fail the job"
     )
+    if job.snapshot.get("approval_timeout_h"):
+        deadline = job_repo.utcnow() + timedelta(seconds=approval_timeout_s(job))
+        job.update(actions=[JobModel.approval_deadline.set(deadline)])
+        action = "approved" if job.snapshot.get("approval_timeout_action") == "approve" else "rejected"
+        message += f"; {action} by default at {deadline:%Y-%m-%d %H:%M:%S} UTC"
     _hold(
         event,
         JobStatus.WAITING_FOR_APPROVAL,
@@ -399,6 +410,40 @@ def await_approval(event: dict[str, Any]) -> None:
             and not approval_given(job.job_id)
         ),
     )
+
+
+NO_TIMEOUT_S = 99_999_999  # Step Functions' own default: a task without a timeout
+
+
+def approval_timeout_s(job: JobModel) -> int:
+    """How long WaitForApproval may hold (its TimeoutSecondsPath): the job's approval_timeout_h."""
+    hours = (job.snapshot or {}).get("approval_timeout_h")
+    return max(1, round(float(hours) * 3600)) if hours else NO_TIMEOUT_S
+
+
+def approval_timed_out(event: dict[str, Any]) -> dict[str, Any]:
+    """WaitForApproval timed out (its Catch of States.Timeout): the job's default action applies,
+    unless a person decided first (the decision is on the job before its token is answered)."""
+    job = job_repo.get_job(event["job_id"])
+    if job.status != JobStatus.WAITING_FOR_APPROVAL.value or job.control or approval_given(job.job_id):
+        return {"applied": None}
+    hours = float(job.snapshot.get("approval_timeout_h") or 0)
+    action = job.snapshot.get("approval_timeout_action") or "reject"
+    verdict = "approved" if action == "approve" else "rejected"
+    message = f"Approval timed out after {hours:g} h: {verdict} by default"
+    job.update(actions=[JobModel.park_token.remove()])
+    if action == "approve":
+        record_approval(job.job_id)
+        step = step_text(job.plan, int(job.phase_index) + 1)
+        if not job_repo.transition(job, JobStatus.RUNNING, JobModel.step.set(step)):
+            return {"applied": None}
+    else:
+        if not job_repo.set_control(job, "fail", JobStatus.WAITING_FOR_APPROVAL):
+            return {"applied": None}
+        job.update(actions=[JobModel.error.set(message)])
+    with JobLog(job.job_id) as log:
+        log.info(message)
+    return {"applied": action}
 
 
 def approval_given(job_id: str) -> bool:

@@ -327,6 +327,9 @@ SCHEMA = Obj(
         ),
         "debug": Bool(default=False),
         "approval": Bool(default=False),
+        # Hours an approval may wait before its default action applies (null: wait for a person).
+        "approval_timeout_h": Num(lo=0.001, hi=720, nullable=True),
+        "approval_timeout_action": Enum(choices=("approve", "reject"), default="reject"),
         "plan": Items(
             item=Enum(choices=PHASES), max_items=len(PHASES), min_items=1, unique=True, nullable=True
         ),
@@ -374,6 +377,12 @@ def normalize_config(raw: dict, *, now: datetime | None = None) -> dict:
             f"must be at most {MIDJOURNEY_IMAGES_PER_TASK} with provider midjourney: one Midjourney "
             f"task makes {MIDJOURNEY_IMAGES_PER_TASK} images per prompt (got {config['variations']})",
         )
+    if (
+        config["approval_timeout_h"] is not None
+        and not config["approval"]
+        and "approval" not in (config["plan"] or ())
+    ):
+        _fail("approval_timeout_h", "needs an approval step (approval: true)")
     if not config["processing"]["remove_bg"]:
         config["processing"]["trim_transparent"] = False  # desktop: trim only after remove.bg
     return config

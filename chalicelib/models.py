@@ -91,6 +91,7 @@ class JobModel(Model):
     phase_started = NumberAttribute(null=True)
     phase_seconds = JSONAttribute(null=True)
     estimate = JSONAttribute(null=True)  # the estimate made when the job was started
+    approval_deadline = UTCDateTimeAttribute(null=True)  # when an approval's default action applies
     error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     started_at = UTCDateTimeAttribute(null=True)

@@ -391,8 +391,52 @@ def component_schemas() -> dict[str, Any]:
         },
         ["aws", "provider_fees", "total_usd"],
     )
+    approval_info = _obj(
+        {
+            "timeout_h": _nullable({**_NUM, "description": "The job's approval_timeout_h"}),
+            "default_action": _nullable({"type": "string", "enum": ["approve", "reject"]}),
+            "deadline": _nullable({**_TIME, "description": "When the default action applies"}),
+        },
+        ["timeout_h", "default_action", "deadline"],
+    )
+    qc_state = {"type": "string", "enum": ["approved", "qc_failed", "rejected", "pending"]}
+    inbox_entry = _obj(
+        {
+            "job": _ref("JobSummary"),
+            "approval": approval_info,
+            "qc": _obj(
+                {
+                    "approved": _INT,
+                    "qc_failed": _INT,
+                    "rejected": _INT,
+                    "pending": _INT,
+                    "quality_check": {**_BOOL, "description": "Whether the plan has a quality check"},
+                }
+            ),
+            "images": {
+                "type": "array",
+                "items": {"allOf": [_ref("Image"), _obj({"qc_state": qc_state})]},
+                "description": "The job's first 60 images; the rest through GET /api/images?job_id=",
+            },
+            "more_images": _BOOL,
+        },
+        ["job", "approval", "qc", "images", "more_images"],
+    )
     return {
         "Error": _obj({"error": error_body}, ["error"]),
+        "ApprovalInbox": _obj(
+            {"items": {"type": "array", "items": inbox_entry}, "next_cursor": _nullable(_STR)},
+            ["items", "next_cursor"],
+        ),
+        "ApprovalCount": _obj({"count": _INT}, ["count"]),
+        "RejectedImages": _obj(
+            {
+                "rejected": {"type": "array", "items": _STR},
+                "refused": {"type": "array", "items": _obj({"id": _STR, "reason": _STR})},
+                "job": _ref("JobSummary"),
+            },
+            ["rejected", "refused", "job"],
+        ),
         "Estimate": estimate,
         "EstimateEnvelope": _obj({"estimate": _ref("Estimate")}, ["estimate"]),
         "JobCost": job_cost,
@@ -634,6 +678,11 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
         ),
         "reject_job": _obj(
             {"reason": {"type": "string", "maxLength": 500, "description": "Shown as the job's error"}},
+            additionalProperties=False,
+        ),
+        "reject_images": _obj(
+            {"image_ids": {**_IDS, "maxItems": 1000, "description": "Images of the job to reject"}},
+            ["image_ids"],
             additionalProperties=False,
         ),
         "job_ids": _obj({"ids": {**_IDS, "maxItems": 100}}, ["ids"]),
@@ -935,6 +984,38 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         body="reject_job",
         errors=(400, 404, 409),
     ),
+    ("POST", "/api/jobs/{job_id}/approval/reject-images"): Operation(
+        "Reject single images at the approval step",
+        "approvals",
+        "For a job `waiting_for_approval`: each listed image of the job becomes failed with the reason "
+        '"rejected at approval" (stage `approval`), is counted in the job\'s failed images, is not '
+        "post-processed, described or exported, and can be retried from Failed Images Review. The job "
+        "keeps waiting; approving it goes on with the rest. Images already failed, or not of this job, "
+        "are reported in `refused`. 409 if the job is not waiting for approval.",
+        response="RejectedImages",
+        body="reject_images",
+        errors=(400, 404, 409),
+    ),
+    ("GET", "/api/approvals"): Operation(
+        "The approval inbox",
+        "approvals",
+        "Every job waiting for approval, the one waiting longest first, each with its approval "
+        "timeout and default action, its QC results and the first page of its images (thumbnails, "
+        "QC status and reason).",
+        response="ApprovalInbox",
+        query=(
+            Param("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}, "Jobs per page"),
+            _CURSOR,
+        ),
+    ),
+    ("GET", "/api/approvals/count"): Operation(
+        "How many jobs wait for approval",
+        "approvals",
+        "The header badge's number. Live: WebSocket subscribers of the workspace (`*`) receive "
+        '`{"type": "inbox", "count": n}` whenever a job starts or stops waiting for approval.',
+        response="ApprovalCount",
+        errors=(),
+    ),
     ("POST", "/api/jobs/{job_id}/resume"): Operation(
         "Resume a job",
         "jobs",
@@ -1161,6 +1242,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
 TAGS = [
     {"name": "jobs", "description": "Start, list, read and control jobs"},
     {"name": "images", "description": "A job's images: review, retry, approve, delete"},
+    {
+        "name": "approvals",
+        "description": "The approval inbox: waiting jobs, their images, single-image rejection",
+    },
     {"name": "settings", "description": "The workspace's default configuration and API keys"},
     {"name": "stats", "description": "Job statistics"},
     {"name": "exports", "description": "Spreadsheets and ZIPs, with a download link"},

@@ -33,6 +33,7 @@ FAILURE_LABELS: dict[str, str] = {
     "metadata": "Metadata failed",
     "qc": "QC analysis failed",
     "generation": "Generation failed",
+    "approval": "Rejected at approval",
 }
 DEFAULT_FAILURE_LABEL = "QC Failed"
 

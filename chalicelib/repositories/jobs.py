@@ -63,6 +63,7 @@ def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
         actions.append(JobModel.finished_at.set(utcnow()))
     if target is JobStatus.RUNNING:
         actions.append(JobModel.started_at.set(utcnow()))
+    was = job.status
     try:
         job.update(actions=actions, condition=JobModel.status.is_in(*allowed))
     except UpdateError as err:
@@ -72,7 +73,11 @@ def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
         raise
     from chalicelib import notify
 
-    notify.publish(job.workspace, job.job_id, [{"type": "status", "status": target.value, "step": job.step}])
+    messages: list[dict[str, Any]] = [{"type": "status", "status": target.value, "step": job.step}]
+    waiting = JobStatus.WAITING_FOR_APPROVAL.value
+    if waiting in (was, target.value):  # the approval inbox's badge follows
+        messages.append({"type": "inbox", "count": JobModel.by_status.count(f"{job.workspace}#{waiting}")})
+    notify.publish(job.workspace, job.job_id, messages)
     return True
 
 
