@@ -328,12 +328,15 @@ def run_batch(event: dict[str, Any]) -> dict[str, Any]:
     batch = int(event["batch"])
     if job.control:
         return {"done": False, "wait_s": 0}
-    with ctx.log:
-        if phase["name"] in image_runners():
-            outcome: bool | int = image_runners()[phase["name"]](ctx, batch_images(job, phase, batch))
-        else:
-            generations = batch_generations(phase, batch, job.snapshot["generations"])
-            outcome = batch_runners()[phase["name"]](ctx, generations)
+    try:
+        with ctx.log:
+            if phase["name"] in image_runners():
+                outcome: bool | int = image_runners()[phase["name"]](ctx, batch_images(job, phase, batch))
+            else:
+                generations = batch_generations(phase, batch, job.snapshot["generations"])
+                outcome = batch_runners()[phase["name"]](ctx, generations)
+    finally:
+        ctx.tally.flush()  # the images written so far count, even if the batch failed
     if outcome is True:
         _checkpoint(job.job_id, phase["name"], batch)
     wait_s = outcome if isinstance(outcome, int) and not isinstance(outcome, bool) else 0
@@ -360,8 +363,11 @@ def batch_images(job: JobModel, phase: dict[str, Any], batch: int) -> list[Image
 def run_phase(event: dict[str, Any]) -> dict[str, Any]:
     job = job_repo.get_job(event["job_id"])
     ctx, phase = _context(job, event["phase"])
-    with ctx.log:
-        once_runners()[phase["name"]](ctx)
+    try:
+        with ctx.log:
+            once_runners()[phase["name"]](ctx)
+    finally:
+        ctx.tally.flush()
     _checkpoint(job.job_id, phase["name"], 0)
     return {"done": True}
 
@@ -475,6 +481,10 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
         if job_repo.transition(job, target, *extra):
             with JobLog(job.job_id) as log:
                 log.info(f"Job {target.value}")
+    if job.status != JobStatus.COMPLETED.value:  # completed: finalize approved what was left
+        from chalicelib.settle import settle_images
+
+        settle_images(job, job.error or f"Job {job.status} before this image was finished")
     semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
     return {"status": job.status}
 
@@ -556,9 +566,11 @@ def describe_error(error: dict[str, Any]) -> str:
 STOPPED_OUTSIDE = "stopped outside Image Factory"
 
 
-def mark_ended(job: JobModel, message: str, *, aborted: bool = False) -> None:
+def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bool = True) -> None:
     """An execution ended abnormally, slot released: failed, or cancelled when it was stopped
-    (a force stop of ours, or `aborted`: StopExecution from the AWS CLI or console)."""
+    (a force stop of ours, or `aborted`: StopExecution from the AWS CLI or console); the images
+    left unfinished fail (`settle=False` leaves that to the cleanup path that follows, for a
+    caller that must answer quickly)."""
     if not JobStatus(job.status).is_final:
         forced = job.control == "force"
         target = JobStatus.CANCELLED if forced or aborted else JobStatus.FAILED
@@ -576,6 +588,11 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False) -> None:
                 log.info(line)
                 if target is JobStatus.FAILED:
                     log.debug_line(f"Job failed: {message}")
+    if settle:
+        from chalicelib.settle import settle_images
+
+        job.refresh(consistent_read=True)
+        settle_images(job, job.error or message)
     semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
 
 

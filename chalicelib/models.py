@@ -75,8 +75,18 @@ class JobModel(Model):
     phase_units_done = NumberAttribute(default=0)
     step = UnicodeAttribute(default="")  # human-readable current step
     images_planned = NumberAttribute(default=0)
+    # Generation outcome: images the provider made / could not make (a job with none made fails).
+    # A retry job's finalize sets them to its retried images' outcome. What the console shows as
+    # successful and failed comes from the status counters below (`chalicelib.counters`).
     images_ok = NumberAttribute(default=0)
     images_failed = NumberAttribute(default=0)
+    # The job's images by status, kept by every write that changes an image's status (ADDed in the
+    # job write a phase makes anyway), so counts never need a pass over the images.
+    n_approved = NumberAttribute(default=0)
+    n_qc_failed = NumberAttribute(default=0)
+    n_processing = NumberAttribute(default=0)
+    n_retry_pending = NumberAttribute(default=0)
+    n_retry_failed = NumberAttribute(default=0)
     control = UnicodeAttribute(null=True)  # "stop" | "pause" | "force": asked, not yet done
     park_token = UnicodeAttribute(null=True)  # task token of a paused execution
     ticket = NumberAttribute(null=True)  # FIFO ticket in the workspace queue
@@ -207,6 +217,10 @@ class ImageModel(Model):
     # The search terms posted for this image in `image_terms` (see chalicelib.search), so a text
     # change writes and deletes only the difference.
     search_terms = UnicodeSetAttribute(null=True)
+    # The status the image is counted under in the job and workspace counters (chalicelib.counters):
+    # a write that changes `status` moves the counters from this one and sets it, so an
+    # intermediate status written on its own (a retry's `processing`) is never counted twice.
+    counted_status = UnicodeAttribute(null=True)
     # Index keys derived from workspace, status and prompt (see set_index_keys); kept in step on
     # every write, including `update` (see below).
     workspace_status = UnicodeAttribute(null=True)
@@ -265,6 +279,45 @@ class ImageTermModel(Model):
     sort_key = UnicodeAttribute(range_key=True)
     image_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
+
+
+class ImageCountsModel(Model):
+    """A workspace's images by status (the gallery's Total/Pass/Fail/Pending without reading the
+    images): ADDed once per batch of image writes, and by each API action that changes statuses."""
+
+    class Meta:
+        table_name = "image_counts"
+        billing_mode = "PAY_PER_REQUEST"
+
+    workspace = UnicodeAttribute(hash_key=True)
+    n_approved = NumberAttribute(default=0)
+    n_qc_failed = NumberAttribute(default=0)
+    n_processing = NumberAttribute(default=0)
+    n_retry_pending = NumberAttribute(default=0)
+    n_retry_failed = NumberAttribute(default=0)
+
+
+class DeletionModel(Model):
+    """A deletion running in the background (jobs, or images): what to delete and how far it got.
+
+    The request hides what it deletes at once (a job leaves every list); the `delete_worker`
+    function removes the objects, items, search postings and counts, and marks it `done`."""
+
+    class Meta:
+        table_name = "deletions"
+        billing_mode = "PAY_PER_REQUEST"
+
+    deletion_id = UnicodeAttribute(hash_key=True)
+    workspace = UnicodeAttribute()
+    kind = UnicodeAttribute()  # "jobs" | "images"
+    status = UnicodeAttribute()  # "running" | "done" | "failed"
+    ids = JSONAttribute()  # the job or image ids
+    total = NumberAttribute(default=0)  # jobs or images to delete
+    done = NumberAttribute(default=0)
+    images_deleted = NumberAttribute(default=0)
+    error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
 
 
 class LogLineModel(Model):
@@ -419,6 +472,8 @@ ALL_MODELS: dict[str, type[Model]] = {
     "configs": ConfigModel,
     "images": ImageModel,
     "image_terms": ImageTermModel,
+    "image_counts": ImageCountsModel,
+    "deletions": DeletionModel,
     "logs": LogLineModel,
     "semaphore": SemaphoreModel,
     "checkpoints": CheckpointModel,

@@ -207,8 +207,9 @@ def component_schemas() -> dict[str, Any]:
             "step": _nullable(_STR),
             "queue_position": _nullable({**_INT, "description": "Place in the workspace's queue"}),
             "images_planned": _INT,
-            "images_ok": _INT,
-            "images_failed": _INT,
+            "images_ok": {**_INT, "description": "Approved images (a retry job: the retried ones approved)"},
+            "images_failed": {**_INT, "description": "Images that failed for any reason"},
+            "images_pending": {**_INT, "description": "Images still processing or waiting for a retry"},
             "parent_id": _nullable(_STR),
             "config_id": _nullable(_STR),
             "error": _nullable(_STR),
@@ -251,7 +252,13 @@ def component_schemas() -> dict[str, Any]:
                         "description": "A finished job's cost breakdown, and its estimate against actual",
                     },
                     "statistics": _obj(
-                        {"total": _INT, "successful": _INT, "failed": _INT, "success_rate": _NUM}
+                        {
+                            "total": _INT,
+                            "successful": _INT,
+                            "failed": _INT,
+                            "pending": _INT,
+                            "success_rate": {**_NUM, "description": "Approved ÷ planned images"},
+                        }
                     ),
                 },
                 ["phases", "statistics"],
@@ -275,8 +282,28 @@ def component_schemas() -> dict[str, Any]:
             "description": _nullable(_STR),
             "tags": {"type": "array", "items": _STR},
             "qc_reason": _nullable(_STR),
-            "failure": _nullable(_obj({"stage": _STR, "category": _STR, "message": _STR})),
-            "processing_settings": _nullable({"type": "object"}),
+            "failure": _nullable(
+                _obj(
+                    {
+                        "stage": _nullable(_STR),
+                        "category": _STR,
+                        "message": _STR,
+                        "was": {**_STR, "description": "The status a resume of the ended job restores"},
+                    }
+                )
+            ),
+            "failure_group": _nullable(
+                {
+                    "type": "string",
+                    "enum": ["quality", "technical", "retry"],
+                    "description": "Failed Images Review's group: the quality check (or a person "
+                    "rejecting the job), technical (generation, processing, metadata, an ended job), or "
+                    "a failed retry",
+                }
+            ),
+            "processing_settings": _nullable(
+                {"type": "object", "description": "Per-image settings of a retry with custom settings"}
+            ),
             "url": _nullable(_STR),
             "original_url": _nullable(_STR),
             "thumbnail_url": _nullable(_STR),

@@ -34,6 +34,7 @@ FAILURE_LABELS: dict[str, str] = {
     "qc": "QC analysis failed",
     "generation": "Generation failed",
     "approval": "Rejected at approval",
+    "interrupted": "Job ended unfinished",
 }
 DEFAULT_FAILURE_LABEL = "QC Failed"
 

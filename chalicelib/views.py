@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import aws, semaphore
+from chalicelib.counters import job_totals
 from chalicelib.engine import progress_of
 from chalicelib.models import ImageModel, JobModel
 from chalicelib.statuses import JobStatus
@@ -17,6 +18,7 @@ def iso(value: datetime | None) -> str | None:
 
 def job_summary(job: JobModel) -> dict[str, Any]:
     status = JobStatus(job.status)
+    approved, failed, pending = job_totals(job)
     duration = None
     if job.started_at:
         end = job.finished_at or datetime.now(job.started_at.tzinfo)
@@ -33,8 +35,9 @@ def job_summary(job: JobModel) -> dict[str, Any]:
         "step": job.step,
         "queue_position": queue_position,
         "images_planned": int(job.images_planned),
-        "images_ok": int(job.images_ok),
-        "images_failed": int(job.images_failed),
+        "images_ok": approved,
+        "images_failed": failed,
+        "images_pending": pending,
         "parent_id": job.parent_id,
         "config_id": job.config_id,
         "error": job.error,
@@ -72,14 +75,7 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
         "phases": phases,
         "execution_arn": job.execution_arn,
         "cost": _cost(job),
-        "statistics": {
-            "total": int(job.images_planned),
-            "successful": int(job.images_ok),
-            "failed": int(job.images_failed),
-            "success_rate": round(int(job.images_ok) / int(job.images_planned), 4)
-            if job.images_planned
-            else 0,
-        },
+        "statistics": job_statistics(job),
     }
 
 
@@ -89,6 +85,30 @@ def _cost(job: JobModel) -> dict[str, Any] | None:
     from chalicelib.estimate.service import actual
 
     return actual(job)
+
+
+def job_statistics(job: JobModel) -> dict[str, Any]:
+    """An image that failed for any reason counts as failed; success rate = approved ÷ planned."""
+    approved, failed, pending = job_totals(job)
+    planned = int(job.images_planned)
+    return {
+        "total": planned,
+        "successful": approved,
+        "failed": failed,
+        "pending": pending,
+        "success_rate": round(approved / planned, 4) if planned else 0,
+    }
+
+
+def failure_group(image: ImageModel) -> str | None:
+    """Failed Images Review's group: `quality` (the check, or a person rejecting it), `technical`
+    (generation, processing, metadata, an ended job) or `retry` (a retry that failed)."""
+    if image.status == "retry_failed":
+        return "retry"
+    if image.status != "qc_failed":
+        return None
+    stage = (image.failure or {}).get("stage")
+    return "quality" if stage in (None, "qc", "approval") else "technical"
 
 
 def image_view(image: ImageModel) -> dict[str, Any]:
@@ -109,6 +129,7 @@ def image_view(image: ImageModel) -> dict[str, Any]:
         "tags": image.tags or [],
         "qc_reason": image.qc_reason,
         "failure": image.failure,
+        "failure_group": failure_group(image),
         "processing_settings": image.processing_settings,
         "url": aws.presigned_url(image.current_key) if image.current_key else None,
         "original_url": aws.presigned_url(image.original_key) if image.original_key else None,

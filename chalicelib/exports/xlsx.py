@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from chalicelib.counters import job_totals
 from chalicelib.models import ImageModel, JobModel
 from chalicelib.views import iso
 
@@ -99,8 +100,7 @@ def job_summary_row(job: JobModel) -> tuple[list[str], list[Any]]:
         iso(job.started_at),
         iso(job.finished_at),
         int(job.images_planned),
-        int(job.images_ok),
-        int(job.images_failed),
+        *job_totals(job)[:2],
         job.error,
         job.config_id,
         *settings.values(),

@@ -11,10 +11,11 @@ the previous attempt finished.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from chalicelib.counters import Tally
 from chalicelib.joblog import JobLog
 from chalicelib.models import JobModel
 
@@ -25,6 +26,9 @@ class PhaseContext:
     config: dict[str, Any]
     log: JobLog
     phase_index: int
+    # Status moves of the images this task wrote: the job's ride on `units_done`, the rest
+    # (workspace, and for a retry the images' own jobs) are written once when the task ends.
+    tally: Tally = field(default_factory=Tally)
 
     @property
     def job_id(self) -> str:
@@ -79,6 +83,7 @@ class PhaseContext:
         one write of the job item."""
         _ = self.attempt  # fixed before the job item is refreshed below
         updates = [JobModel.phase_units_done.add(count), *more_updates] if count else list(more_updates)
+        updates += self.tally.take_job(self.job_id)
         fresh = self.log.flush(*updates)
         if fresh is not None:
             self.job.control, self.job.status, self.job.attempt = fresh.control, fresh.status, fresh.attempt

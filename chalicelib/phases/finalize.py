@@ -5,9 +5,11 @@ The engine then sets the final status: completed with at least one image, failed
 
 from __future__ import annotations
 
+from chalicelib.counters import job_totals
 from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
 from chalicelib.phases.images import APPROVED, PROCESSING
+from chalicelib.repositories.images import set_status
 
 
 def run_once(ctx: PhaseContext) -> None:
@@ -15,13 +17,15 @@ def run_once(ctx: PhaseContext) -> None:
         _count_retried(ctx)
     approved = 0
     for image in ImageModel.by_job.query(ctx.job_id, filter_condition=ImageModel.status == PROCESSING):
-        image.update(actions=[ImageModel.status.set(APPROVED)])
+        set_status(image, APPROVED, tally=ctx.tally)
         approved += 1
     if approved:
         ctx.log.debug_line(f"{approved} image(s) approved at the end of the pipeline")
+    ctx.units_done(0)  # the approvals' counts, before the summary reads them
     ctx.job.refresh(consistent_read=True)
-    ok, failed, planned = int(ctx.job.images_ok), int(ctx.job.images_failed), int(ctx.job.images_planned)
-    ctx.log.info(f"Finished: {ok} image(s) produced, {failed} failed, of {planned} planned")
+    ok, failed, _ = job_totals(ctx.job)
+    planned = int(ctx.job.images_planned)
+    ctx.log.info(f"Finished: {ok} image(s) approved, {failed} failed, of {planned} planned")
     ctx.units_done(1)
 
 

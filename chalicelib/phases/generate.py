@@ -214,7 +214,7 @@ def record(
                 "message": message,
             }
             failed += 1
-        save_image(item)  # posts its search terms (prompt) too
+        save_image(item, ctx.tally)  # posts its search terms (prompt) too, and counts it
         publish_image(item)
     generations = ctx.config["generations"]
     if failed and ok:

@@ -83,7 +83,7 @@ def run_per_image(
             if ctx.must_discard():
                 return False
         image.done = set(image.done or set()) | {done_mark}
-        save_image(image)  # status index key and search postings follow the changes
+        save_image(image, ctx.tally)  # index key, search postings and counters follow the changes
         if changed:
             from chalicelib.phases.generate import publish_image
 

@@ -26,6 +26,7 @@ from typing import Any
 from pynamodb.exceptions import QueryError
 
 from chalicelib import search
+from chalicelib.counters import Tally
 from chalicelib.errors import ValidationError
 from chalicelib.models import ImageModel, ImageTermModel
 from chalicelib.repositories.pages import NOT_OURS, between, decode_cursor, encode_cursor, listing_scope
@@ -39,29 +40,52 @@ COUNT_BUDGET = 1000  # postings a text search reads to count its matches per sta
 # ---- writes -------------------------------------------------------------------------------------
 
 
-def save_image(image: ImageModel) -> None:
+def save_image(image: ImageModel, tally: Tally | None = None) -> None:
     """Save the image and post its search terms: new postings before the save, stale ones after,
-    so a crash in between leaves extra postings (checked away at read time), never missing ones."""
+    so a crash in between leaves extra postings (checked away at read time), never missing ones.
+
+    A status change moves the counters (`chalicelib.counters`): recorded in `tally` for the caller
+    to write with the writes it makes anyway, or written at once without one."""
     terms = search.image_terms(image.prompt, image.title, image.description, image.tags)
     posted = set(image.search_terms or ())
     _write_postings(image, terms - posted)
     image.search_terms = terms or None
+    counted, image.counted_status = image.counted_status, image.status
     image.save()
+    _count(image, counted, image.status, tally)
     _delete_postings(image, posted - terms)
 
 
-def set_status(image: ImageModel, status: str, *actions: Any) -> None:
+def set_status(image: ImageModel, status: str, *actions: Any, tally: Tally | None = None) -> None:
     """Change an image's status (and whatever else `actions` set) in one write; the status index
-    key follows (`ImageModel.update`)."""
-    image.update(actions=[ImageModel.status.set(status), *actions])
+    key follows (`ImageModel.update`), and the counters as in `save_image`."""
+    counted = image.counted_status
+    image.update(actions=[ImageModel.status.set(status), ImageModel.counted_status.set(status), *actions])
+    _count(image, counted, status, tally)
 
 
-def delete_images(images: Iterable[ImageModel]) -> None:
-    """Delete images with their search postings."""
+def delete_images(images: Iterable[ImageModel], tally: Tally | None = None) -> int:
+    """Delete images with their search postings, and take them off the counters."""
+    own = tally if tally is not None else Tally()
+    deleted = 0
     with ImageModel.batch_write() as batch:
         for image in images:
             _delete_postings(image, _all_terms(image))
             batch.delete(image)
+            own.move(image.workspace, image.job_id, image.counted_status, None)
+            deleted += 1
+    if tally is None:
+        own.flush()
+    return deleted
+
+
+def _count(image: ImageModel, old: str | None, new: str, tally: Tally | None) -> None:
+    if old == new:
+        return
+    own = tally if tally is not None else Tally()
+    own.move(image.workspace, image.job_id, old, new)
+    if tally is None:
+        own.flush()
 
 
 def _all_terms(image: ImageModel) -> set[str]:
@@ -333,14 +357,28 @@ def count_images(
     """Images per status for the query's filters minus the status (tab counts), and whether the
     figures are exact.
 
-    - No text, no job: five `Select=COUNT` queries on `by_workspace_status` (dates as key
-      condition). Exact; DynamoDB still reads every counted index entry, so this costs about one
-      read per image in range: the API computes counts on a list's first page only.
-    - A job: one pass over the job's images (`by_job`, at most a job's size). Exact.
+    - No text, no dates: the counters (`chalicelib.counters`): one GetItem, of the workspace's
+      counters item or of the job. Exact, and the same cost at any size.
+    - Dates, no job: five `Select=COUNT` queries on `by_workspace_status` with the dates as key
+      condition, each stopped after `COUNT_BUDGET` entries; DynamoDB reads every counted entry, so
+      the counts are reported as not exact when a status reached that cap.
+    - Dates within a job: one pass over the job's images (`by_job`, at most a job's size). Exact.
     - Text: the driver term's postings, at most `COUNT_BUDGET` of them (plus their images),
       checked like a search page. When more postings remain the counts cover the newest
       `COUNT_BUDGET` candidates only and are reported as not exact.
     """
+    from chalicelib import counters
+
+    dated = query.created_from is not None or query.created_to is not None
+    if not terms and not dated:
+        if query.job_id:
+            from chalicelib.models import JobModel
+
+            try:
+                return counters.job_counts(JobModel.get(query.job_id)), True
+            except JobModel.DoesNotExist:
+                return counters.job_counts(JobModel(query.job_id)), True
+        return counters.workspace_counts(workspace), True
     counts = dict.fromkeys(STATUSES, 0)
     exact = True
     if terms:
@@ -356,7 +394,9 @@ def count_images(
                 counts[row.status] += 1
     else:
         for status in STATUSES:
-            counts[status] = ImageModel.by_status.count(f"{workspace}#{status}", _dates(query))
+            counted = ImageModel.by_status.count(f"{workspace}#{status}", _dates(query), limit=COUNT_BUDGET)
+            counts[status] = counted
+            exact = exact and counted < COUNT_BUDGET
     return {"total": sum(counts.values()), **counts}, exact
 
 

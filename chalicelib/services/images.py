@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.expressions.update import Action
 
 from chalicelib import aws, jobconfig
+from chalicelib.counters import Tally
 from chalicelib.engine import queue_job
 from chalicelib.errors import InvalidStateError, NotFoundError, ValidationError
 from chalicelib.models import ImageModel, JobModel
@@ -77,11 +78,13 @@ def retry_images(workspace: str, body: dict[str, Any]) -> JobModel:
         raise ValidationError("a retry with original settings takes images of one job", field="ids")
     source = job_repo.get_job(sorted(sources)[0], workspace)
     job = _retry_job(workspace, source, ids, mode, metadata)
+    tally = Tally()
     for image in images:
         actions: list[Action] = []
         if custom is not None:
             actions.append(ImageModel.processing_settings.set(custom))
-        image_repo.set_status(image, RETRY_PENDING, *actions)
+        image_repo.set_status(image, RETRY_PENDING, *actions, tally=tally)
+    tally.flush()  # one counter write per job touched and one for the workspace
     return start_execution(job)
 
 

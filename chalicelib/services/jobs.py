@@ -19,6 +19,7 @@ from chalicelib.models import ConfigModel, JobModel, label_key
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.selection import selected_ids
 from chalicelib.services import settings as settings_service
+from chalicelib.settle import REJECTION, restore_images
 from chalicelib.statuses import ACTIVE_STATUSES, JobStatus
 
 START_KEYS = {"label", "config", "config_id", "scheduled_at"}
@@ -197,7 +198,7 @@ def force_stop(workspace: str, job_id: str) -> JobModel:
     if job.execution_arn:
         aws.stop_execution(job.execution_arn, "Force stopped by user")
     job.refresh(consistent_read=True)
-    mark_ended(job, "Force stopped by user")
+    mark_ended(job, "Force stopped by user", settle=False)  # the cleanup path settles the images
     if job.park_token:
         aws.send_task_success(job.park_token, {"resumed": False})
     return job_repo.get_job(job_id)
@@ -241,6 +242,7 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
         JobModel.finished_at.remove(),
         JobModel.step.set("Queued"),
     )
+    restore_images(job)  # the images its end failed unfinished are in the pipeline again
     with JobLog(job_id) as log:
         log.info("Resume requested: queued to continue from the checkpoint")
     return start_execution(job_repo.get_job(job_id))
@@ -276,7 +278,7 @@ def reject_job(workspace: str, job_id: str, body: dict[str, Any]) -> JobModel:
     if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
         raise ValidationError("must be text of at most 500 characters", field="reason")
     job = _waiting_for_approval(workspace, job_id)
-    message = "Rejected at the approval step"
+    message = REJECTION
     if reason and reason.strip():
         message = f"{message}: {reason.strip()}"
     if not job_repo.set_control(job, "fail", JobStatus.WAITING_FOR_APPROVAL):

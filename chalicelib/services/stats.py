@@ -18,7 +18,7 @@ from chalicelib.models import JobModel
 from chalicelib.statuses import JobStatus
 
 # Only what the numbers need, to keep each page small.
-_ATTRIBUTES = ["job_id", "status", "images_ok", "started_at", "finished_at"]
+_ATTRIBUTES = ["job_id", "status", "n_approved", "retry", "started_at", "finished_at"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ def summarize(jobs: Iterable[JobModel]) -> JobStats:
     durations: list[float] = []
     for job in jobs:
         total += 1
-        images += int(job.images_ok or 0)
+        if not job.retry:  # a retry's approvals count on the job its images belong to
+            images += int(job.n_approved or 0)
         status = JobStatus(job.status)
         if status in counts:
             counts[status] += 1

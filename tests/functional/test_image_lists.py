@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.models import ImageModel, ImageTermModel
+from chalicelib.models import ImageModel, ImageTermModel, JobModel
 from chalicelib.repositories import images as image_repo
 from chalicelib.repositories.images import ImageQuery, list_images
 from tests.functional.helpers import images_of, start, wait_status
@@ -40,6 +40,16 @@ def _image(workspace: str, job_id: str, number: int, prompt: str, status: str, c
 def gallery(workspace):
     """Five images over two jobs and three days (00:30 UTC on 11 March is 10 March in New York)."""
     first, second = uuid.uuid4().hex, uuid.uuid4().hex
+    for job_id in (first, second):  # the jobs exist, as a real image's job does (and keep its counts)
+        JobModel(
+            job_id,
+            workspace=workspace,
+            label=job_id,
+            status="completed",
+            snapshot={},
+            plan=[],
+            created_at=START,
+        ).save()
     made = [
         _image(workspace, first, 0, "Autumn leaves on a path", "approved", START),
         _image(

@@ -32,6 +32,7 @@ def seed(workspace, status, *, created=DAY, ran_s=None, started=False, images_ok
         snapshot={},
         plan=[],
         images_ok=images_ok,
+        n_approved=images_ok,  # all approved: total images counts the approved ones
         created_at=created,
         started_at=start,
         finished_at=end,

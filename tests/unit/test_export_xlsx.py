@@ -34,6 +34,8 @@ def _job(**extra) -> JobModel:
         images_planned=2,
         images_ok=1,
         images_failed=1,
+        n_approved=1,  # the status counters the console shows
+        n_qc_failed=1,
         config_id="cfg1",
         created_at=STARTED,
         started_at=STARTED,
