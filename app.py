@@ -12,6 +12,7 @@ from chalice import Chalice
 
 from chalicelib.api import (
     approvals,
+    deletions,
     exports,
     health,
     images,
@@ -38,6 +39,7 @@ app.register_blueprint(templates.bp)
 app.register_blueprint(keywords.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(approvals.bp)
+app.register_blueprint(deletions.bp)
 app.register_blueprint(openapi.bp)
 
 
@@ -159,6 +161,14 @@ def build_export(event: dict, context: Any) -> None:
     from chalicelib import exports
 
     exports.build_export(event)
+
+
+@app.lambda_function(name="delete_worker")
+def delete_worker(event: dict, context: Any) -> None:
+    """Delete the jobs or images a deletion request recorded (invoked asynchronously)."""
+    from chalicelib import deletions
+
+    deletions.run_deletion(event, context)
 
 
 @app.lambda_function(name="cleanup_execution")

@@ -491,15 +491,36 @@ def component_schemas() -> dict[str, Any]:
             ["items", "next_cursor"],
         ),
         "JobsEnvelope": _obj({"jobs": {"type": "array", "items": _ref("JobSummary")}}, ["jobs"]),
+        "Deletion": _obj(
+            {
+                "id": _STR,
+                "kind": {"type": "string", "enum": ["jobs", "images"]},
+                "status": {"type": "string", "enum": ["running", "done", "failed"]},
+                "ids": {"type": "array", "items": _STR},
+                "total": {**_INT, "description": "Jobs or images to delete"},
+                "done": {**_INT, "description": "Jobs or images deleted so far"},
+                "images_deleted": _INT,
+                "error": _nullable(_STR),
+                "created_at": _nullable(_TIME),
+                "finished_at": _nullable(_TIME),
+            },
+            ["id", "kind", "status", "total", "done"],
+        ),
+        "DeletionEnvelope": _obj({"deletion": _ref("Deletion")}, ["deletion"]),
         "BulkDeleteResult": _obj(
             {
-                "deleted": {"type": "array", "items": _STR},
+                "deletion": _nullable(_ref("Deletion")),
+                "deleted": {
+                    "type": "array",
+                    "items": _STR,
+                    "description": "The jobs being deleted (gone from every list already)",
+                },
                 "refused": {
                     "type": "array",
                     "items": _obj({"id": _STR, "error": error_body}, ["id", "error"]),
                 },
             },
-            ["deleted", "refused"],
+            ["deletion", "deleted", "refused"],
         ),
         "LogPage": _obj(
             {
@@ -546,9 +567,6 @@ def component_schemas() -> dict[str, Any]:
         ),
         "ExportEnvelope": _obj({"export": _ref("Export")}, ["export"]),
         "ImageEnvelope": _obj({"image": _ref("Image")}, ["image"]),
-        "ImagesDeleted": _obj(
-            {"deleted": {**_INT, "description": "How many images were deleted"}}, ["deleted"]
-        ),
         "Settings": settings,
         "SettingsEnvelope": _obj({"settings": _ref("Settings")}, ["settings"]),
         "Stats": _obj(
@@ -939,8 +957,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/jobs/bulk/delete"): Operation(
         "Delete several jobs",
         "jobs",
-        "Deletes what can be deleted and reports the rest (still running, or unknown) with the reason.",
+        "The jobs that can be deleted leave every list at once and are deleted in the background "
+        "(`deletion`, followed with `GET /api/deletions/{id}`); the rest (still running, or unknown) "
+        "are refused with the reason.",
+        status=202,
         response="BulkDeleteResult",
+        response_description="Accepted: the deletion runs in the background",
         body="job_ids",
     ),
     ("PATCH", "/api/jobs/{job_id}"): Operation(
@@ -954,9 +976,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("DELETE", "/api/jobs/{job_id}"): Operation(
         "Delete a job",
         "jobs",
-        "The job, its images, log and objects. A job still running must be stopped first (409).",
-        status=204,
-        response_description="Deleted",
+        "The job leaves every list at once; its images, search postings, counts, log and objects "
+        "are deleted in the background (follow `deletion` with `GET /api/deletions/{id}`). A job "
+        "still running must be stopped first (409).",
+        status=202,
+        response="DeletionEnvelope",
+        response_description="Accepted: the deletion runs in the background",
         errors=(404, 409),
     ),
     ("GET", "/api/jobs/{job_id}"): Operation(
@@ -1124,8 +1149,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/images/bulk/delete"): Operation(
         "Delete images",
         "images",
-        "Deletes the images and every object stored for them (all found, or a 404).",
-        response="ImagesDeleted",
+        "Deletes the images, their search postings, counts and every object stored for them in the "
+        "background (all found, or a 404); follow `deletion` with `GET /api/deletions/{id}`.",
+        status=202,
+        response="DeletionEnvelope",
+        response_description="Accepted: the deletion runs in the background",
         body="image_ids",
         errors=(400, 404),
     ),
@@ -1175,6 +1203,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         accepted=_STILL_BUILDING,
         body="export_images",
         errors=_EXPORT_ERRORS,
+    ),
+    ("GET", "/api/deletions/{deletion_id}"): Operation(
+        "Follow a deletion",
+        "jobs",
+        "How far a background deletion of jobs or images got: `running`, then `done` (nothing is "
+        "left of what it deleted) or `failed` with the error.",
+        response="DeletionEnvelope",
+        errors=(404,),
     ),
     ("GET", "/api/exports/{export_id}"): Operation(
         "Follow an export",

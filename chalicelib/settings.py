@@ -45,6 +45,8 @@ ENV_SCHEDULER_ROLE_ARN = "IMGF_SCHEDULER_ROLE_ARN"
 # this long for it before answering 202 with the export still `building`.
 ENV_EXPORT_FUNCTION_ARN = "IMGF_EXPORT_FUNCTION_ARN"
 ENV_EXPORT_WAIT_S = "IMGF_EXPORT_WAIT_S"
+# Deletions (jobs, images) run in the `delete_worker` function, invoked asynchronously.
+ENV_DELETE_FUNCTION_ARN = "IMGF_DELETE_FUNCTION_ARN"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Settings:
     scheduler_role_arn: str = ""
     export_function_arn: str = ""
     export_wait_s: int = 20  # well inside API Gateway's 29 seconds
+    delete_function_arn: str = ""
 
     def table_name(self, short: str) -> str:
         return f"{self.table_prefix}-{short}"
@@ -131,6 +134,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         scheduler_role_arn=env.get(ENV_SCHEDULER_ROLE_ARN, ""),
         export_function_arn=env.get(ENV_EXPORT_FUNCTION_ARN, ""),
         export_wait_s=_int(env, ENV_EXPORT_WAIT_S, 20),
+        delete_function_arn=env.get(ENV_DELETE_FUNCTION_ARN, ""),
         provider_urls={
             name: env[key]
             for name, key in (

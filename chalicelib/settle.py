@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from chalicelib.counters import Tally
 from chalicelib.models import ImageModel, JobModel
-from chalicelib.phases.images import APPROVED, PROCESSING, QC_FAILED, RETRY_FAILED, RETRY_PENDING
-from chalicelib.quality import failure_label
 from chalicelib.repositories.images import set_status
 
+# Image statuses (chalicelib.phases.images names them too; importing it would load Pillow).
+APPROVED, QC_FAILED, PROCESSING = "approved", "qc_failed", "processing"
+RETRY_PENDING, RETRY_FAILED = "retry_pending", "retry_failed"
 REJECTION = "Rejected at the approval step"  # how a rejected job's error begins
+TIMED_OUT_REJECTION = "rejected by default"  # how an approval that timed out ends, rejecting
 REJECTED = "approval"  # a person rejected the job at its approval step
 ENDED = "interrupted"  # the job failed or was stopped before the image was finished
 SETTLED_STAGES = (REJECTED, ENDED)
@@ -23,7 +25,9 @@ SETTLED_STAGES = (REJECTED, ENDED)
 def settle_images(job: JobModel, message: str) -> int:
     """Fail the images the ended job left unfinished; the number settled. A job rejected at its
     approval step fails its whole batch, the images its quality check passed included."""
-    rejected = message.startswith(REJECTION) and not job.retry
+    from chalicelib.quality import failure_label  # Pillow: only when there is something to settle
+
+    rejected = (message.startswith(REJECTION) or message.endswith(TIMED_OUT_REJECTION)) and not job.retry
     stage = REJECTED if rejected else ENDED
     tally = Tally()
     settled = 0
@@ -65,7 +69,9 @@ def restore_images(job: JobModel) -> int:
         back = PROCESSING
     for image in images:
         failure = image.failure or {}
-        if failure.get("stage") in SETTLED_STAGES:
+        # Only what the job's end settled (it knows where the image was): an image a reviewer
+        # rejected on its own at the approval step stays rejected.
+        if failure.get("stage") in SETTLED_STAGES and "was" in failure:
             set_status(image, failure.get("was") or back, ImageModel.failure.remove(), tally=tally)
             restored += 1
     tally.flush()

@@ -115,7 +115,8 @@ def add_jobs_parser(sub: Any) -> None:
     reject = command("reject", "cmd_reject", "reject a job waiting at its approval step: it fails")
     reject.add_argument("--reason", help="why (shown as the job's error)")
     command("rerun", "cmd_rerun", "start a new job from this job's current configuration")
-    command("delete", "cmd_delete", "delete the job, its images and objects")
+    delete = command("delete", "cmd_delete", "delete the job, its images and objects")
+    delete.add_argument("--no-wait", action="store_true", help="do not follow the background deletion")
 
 
 def build_parser() -> argparse.ArgumentParser:

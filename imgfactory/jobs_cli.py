@@ -326,12 +326,24 @@ def cmd_rerun(client: ApiClient, args: argparse.Namespace) -> int:
 
 
 def cmd_delete(client: ApiClient, args: argparse.Namespace) -> int:
+    """The API answers at once (the job has left every list) and deletes in the background: follow
+    the deletion until nothing is left, unless --no-wait."""
     job_id = resolve_id(client, args.job_id)
     try:
-        client.delete(f"/api/jobs/{job_id}")
+        answer = client.delete(f"/api/jobs/{job_id}")
     except ApiError as err:
         if err.status in (405, 501) or "no route" in str(err):
             return _fail(f"{err} (this API cannot delete jobs yet)")
         raise
-    print(f"Deleted job {job_id}")
+    deletion = (answer or {}).get("deletion")
+    if not deletion or getattr(args, "no_wait", False):
+        print(f"Deleting job {job_id}" + (f" (deletion {deletion['id']})" if deletion else ""))
+        return 0
+    while deletion["status"] == "running":
+        print(f"Deleting job {job_id}: {deletion['images_deleted']} image(s) deleted", end="\r", flush=True)
+        time.sleep(POLL_S)
+        deletion = client.get(f"/api/deletions/{deletion['id']}")["deletion"]
+    if deletion["status"] == "failed":
+        return _fail(f"deleting job {job_id} failed: {deletion['error']}")
+    print(f"Deleted job {job_id}: {deletion['images_deleted']} image(s), their files and log")
     return 0

@@ -1,5 +1,6 @@
-"""The export builder: export requests invoke `build_export` asynchronously
-(`chalicelib.aws.invoke_async`), so every function is told its ARN, by its fixed name."""
+"""The background workers: export requests invoke `build_export` and deletion requests
+`delete_worker` asynchronously (`chalicelib.aws.invoke_async`), so every function is told their
+ARNs, by their fixed names."""
 
 from __future__ import annotations
 
@@ -12,16 +13,20 @@ from chalicelib.settings import Settings
 from infra.functions import fix_function_name, fixed_function_arn
 
 BUILDER_FUNCTION = "build_export"
+DELETE_FUNCTION = "delete_worker"
+WORKERS = {BUILDER_FUNCTION: env.ENV_EXPORT_FUNCTION_ARN, DELETE_FUNCTION: env.ENV_DELETE_FUNCTION_ARN}
 
 
 def builder_environment(stack: Stack, settings: Settings) -> dict[str, str]:
-    return {env.ENV_EXPORT_FUNCTION_ARN: fixed_function_arn(stack, settings, BUILDER_FUNCTION)}
+    return {variable: fixed_function_arn(stack, settings, name) for name, variable in WORKERS.items()}
 
 
 def wire_export_builder(stack: Stack, settings: Settings, chalice: Chalice, lambda_role: iam.IRole) -> None:
-    """Name the builder, and let the app's functions invoke it (and only it)."""
-    fix_function_name(chalice, settings, BUILDER_FUNCTION)
-    builder = fixed_function_arn(stack, settings, BUILDER_FUNCTION)
+    """Name the workers, and let the app's functions invoke them (and only them); the deletion
+    worker also invokes itself to carry on past its time limit."""
+    for name in WORKERS:
+        fix_function_name(chalice, settings, name)
+    workers = [fixed_function_arn(stack, settings, name) for name in WORKERS]
     lambda_role.add_to_principal_policy(
-        iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[builder])
+        iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=workers)
     )

@@ -18,8 +18,8 @@ bp = Blueprint(__name__)
 @route(bp, "/api/images", methods=["GET"])
 def list_images() -> dict[str, Any]:
     """The gallery (a whole workspace) or one job's images; `counts` per status for the same filters
-    but the status, on a list's first page only (they cost a read per counted image; later pages
-    carry `null`)."""
+    but the status, on a list's first page only (later pages carry `null`): one read of the
+    counters without text or dates (see `image_repo.count_images` for those)."""
     from chalicelib.repositories import images as image_repo
     from chalicelib.views import image_view
 
@@ -99,8 +99,12 @@ def approve_image(image_id: str) -> dict[str, Any]:
 
 
 @route(bp, "/api/images/bulk/delete", methods=["POST"])
-def delete_images() -> dict[str, Any]:
+def delete_images() -> Response:
+    """202: the images, their objects, search postings and counts are deleted in the background;
+    follow `deletion` at /api/deletions/{id}."""
+    from chalicelib.deletions import deletion_view
     from chalicelib.services import images as image_service
 
     request = bp.current_request
-    return {"deleted": image_service.delete_images(workspace_of(request), json_body(request))}
+    deletion = image_service.delete_images(workspace_of(request), json_body(request))
+    return Response({"deletion": deletion_view(deletion)}, status_code=202)

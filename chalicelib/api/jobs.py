@@ -95,11 +95,20 @@ def bulk_rerun() -> Response:
 
 
 @route(bp, "/api/jobs/bulk/delete", methods=["POST"])
-def bulk_delete() -> dict[str, Any]:
+def bulk_delete() -> Response:
+    """202: the jobs that can be deleted have left every list and are deleted in the background
+    (`deletion`, to follow at /api/deletions/{id}); the others are `refused` with the reason."""
+    from chalicelib.deletions import deletion_view
     from chalicelib.services import jobs as job_service
 
     request = _request()
-    return job_service.bulk_delete(workspace_of(request), json_body(request))
+    deletion, refused = job_service.bulk_delete(workspace_of(request), json_body(request))
+    body = {
+        "deletion": deletion_view(deletion) if deletion is not None else None,
+        "deleted": list(deletion.ids) if deletion is not None else [],
+        "refused": refused,
+    }
+    return Response(body, status_code=202)
 
 
 @route(bp, "/api/jobs/{job_id}", methods=["PATCH"])
@@ -114,10 +123,11 @@ def edit_job(job_id: str) -> dict[str, Any]:
 
 @route(bp, "/api/jobs/{job_id}", methods=["DELETE"])
 def delete_job(job_id: str) -> Response:
+    from chalicelib.deletions import deletion_view
     from chalicelib.services import jobs as job_service
 
-    job_service.delete_job(workspace_of(_request()), job_id)
-    return Response(body="", status_code=204)
+    deletion = job_service.delete_job(workspace_of(_request()), job_id)
+    return Response({"deletion": deletion_view(deletion)}, status_code=202)
 
 
 @route(bp, "/api/jobs/{job_id}", methods=["GET"])

@@ -12,7 +12,7 @@ from typing import Any
 
 from pynamodb.expressions.update import Action
 
-from chalicelib import aws, jobconfig
+from chalicelib import jobconfig
 from chalicelib.counters import Tally
 from chalicelib.engine import queue_job
 from chalicelib.errors import InvalidStateError, NotFoundError, ValidationError
@@ -127,14 +127,10 @@ def approve_image(workspace: str, image_id: str) -> ImageModel:
     return image
 
 
-def delete_images(workspace: str, body: dict[str, Any]) -> int:
-    """Delete images, their search postings and every object stored for them."""
+def delete_images(workspace: str, body: dict[str, Any]) -> Any:
+    """Start deleting images with their search postings, counts and every object stored for them,
+    in the background; the deletion record to follow. Unknown ids are a 404 before anything."""
+    from chalicelib import deletions
+
     images = load_images(workspace, _ids(body))
-    for image in images:
-        keys = {image.original_key, image.current_key, image.thumbnail_key} - {None}
-        if keys:
-            aws.s3().delete_objects(
-                Bucket=get_settings().bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True}
-            )
-    image_repo.delete_images(images)
-    return len(images)
+    return deletions.delete_images(workspace, [image.image_id for image in images])

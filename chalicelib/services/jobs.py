@@ -384,24 +384,13 @@ def _keep_stored_file(
     return config
 
 
-def delete_job(workspace: str, job_id: str) -> None:
-    """The job, its images, log and objects. A job still running must be stopped first."""
-    from chalicelib.models import CheckpointModel, ImageModel, LogLineModel
-    from chalicelib.repositories import images as image_repo
+def delete_job(workspace: str, job_id: str) -> Any:
+    """Start deleting the job, its images, log and objects in the background (it leaves every
+    list at once); the deletion record to follow. A job still running must be stopped first."""
+    from chalicelib import deletions
 
-    job = job_repo.get_job(job_id, workspace)
-    if not JobStatus(job.status).is_final:
-        raise ConflictError(f"job {job_id} is {job.status}; stop it before deleting it", field="job_id")
-    aws.delete_prefix(f"jobs/{job_id}/")
-    image_repo.delete_images(ImageModel.by_job.query(job_id))  # with their search entries
-    for model, items in (
-        (LogLineModel, LogLineModel.query(job_id)),
-        (CheckpointModel, CheckpointModel.query(job_id)),
-    ):
-        with model.batch_write() as batch:
-            for item in items:
-                batch.delete(item)
-    job.delete()
+    deletions.hide_job(workspace, job_id)  # a 404 or 409 before anything is recorded
+    return deletions.start(workspace, "jobs", [job_id])
 
 
 def _bulk_ids(body: dict[str, Any]) -> list[str]:
@@ -419,15 +408,9 @@ def bulk_rerun(workspace: str, body: dict[str, Any]) -> list[JobModel]:
     return [rerun_job(workspace, parent.job_id) for parent in parents]
 
 
-def bulk_delete(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Delete what can be deleted; report the rest (still running, or unknown) with the reason."""
-    from chalicelib.errors import ImageFactoryError
+def bulk_delete(workspace: str, body: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
+    """Start one background deletion of what can be deleted; report the rest (still running, or
+    unknown) with the reason."""
+    from chalicelib import deletions
 
-    deleted, refused = [], []
-    for job_id in _bulk_ids(body):
-        try:
-            delete_job(workspace, job_id)
-            deleted.append(job_id)
-        except ImageFactoryError as err:
-            refused.append({"id": job_id, "error": err.to_dict()})
-    return {"deleted": deleted, "refused": refused}
+    return deletions.delete_jobs(workspace, _bulk_ids(body))

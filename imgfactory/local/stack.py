@@ -102,6 +102,7 @@ class LocalStack:
             ),
             s.ENV_SCHEDULER_ROLE_ARN: f"arn:aws:iam::{ACCOUNT}:role/{prefix}-scheduler",
             s.ENV_EXPORT_FUNCTION_ARN: f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-build_export",
+            s.ENV_DELETE_FUNCTION_ARN: f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{prefix}-delete_worker",
         }
         if self.images_per_batch:
             env[s.ENV_IMAGES_PER_BATCH] = str(self.images_per_batch)

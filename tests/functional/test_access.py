@@ -30,7 +30,7 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("method,path", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_every_route_but_the_public_ones_needs_the_token(api, method, path):  # noqa: F811
-    url = f"{api}{_fill(path, {'job_id': 'x', 'image_id': 'x', 'export_id': 'x'})}"
+    url = f"{api}{_fill(path, {'job_id': 'x', 'image_id': 'x', 'export_id': 'x', 'deletion_id': 'x'})}"
     assert requests.request(method, url, timeout=10).status_code == 401
     wrong = requests.request(method, url, headers={"Authorization": "Bearer forged"}, timeout=10)
     assert wrong.status_code == 401
@@ -54,6 +54,21 @@ def other_workspace_export(other_workspace_job):
 
 
 @pytest.fixture(scope="module")
+def other_workspace_deletion(stack):
+    """A finished deletion of another workspace (of nothing that matters here)."""
+    import uuid
+
+    from chalicelib.models import DeletionModel
+    from chalicelib.repositories.jobs import utcnow
+
+    record = DeletionModel(
+        uuid.uuid4().hex, workspace="someone-else", kind="images", status="done", ids=[], created_at=utcnow()
+    )
+    record.save()
+    return record.deletion_id
+
+
+@pytest.fixture(scope="module")
 def other_workspace_job(stack):
     """A finished job, with an image, in a workspace that is not the caller's."""
     job = job_service.start_job("someone-else", {"config": config(1)})
@@ -66,6 +81,7 @@ def test_nobody_reaches_another_workspaces_jobs_or_images(
     api,  # noqa: F811
     other_workspace_job,
     other_workspace_export,
+    other_workspace_deletion,
     monkeypatch,
     method,
     path,
@@ -75,7 +91,8 @@ def test_nobody_reaches_another_workspaces_jobs_or_images(
     takes_ids = path in NOT_FOUND_FOR_OTHERS_IDS or path == "/api/jobs/bulk/delete"
     body = {"ids": [image_id if "/images" in path else job_id]} if takes_ids else None
     params = {"job_id": job_id} if path == "/api/images" else None
-    filled = _fill(path, {"job_id": job_id, "image_id": image_id, "export_id": other_workspace_export})
+    ids = {"job_id": job_id, "image_id": image_id, "export_id": other_workspace_export}
+    filled = _fill(path, {**ids, "deletion_id": other_workspace_deletion})
     response = call(api, method, filled, json=body, params=params)
     if "{" in path or path in NOT_FOUND_FOR_OTHERS_IDS:
         assert response.status_code == 404, response.text

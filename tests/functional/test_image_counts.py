@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from PIL import Image
 
+from chalicelib.models import DeletionModel
 from chalicelib.repositories import images as image_repo
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.repositories.images import ImageQuery
@@ -95,7 +96,8 @@ def test_counts_follow_manual_approval_retry_and_delete(workspace, blank_images,
     }
     assert job_detail(job_repo.get_job(job.job_id), None)["statistics"]["successful"] == 2
 
-    image_service.delete_images(workspace, {"ids": [third]})
+    deletion = image_service.delete_images(workspace, {"ids": [third]})
+    wait_until(lambda: DeletionModel.get(deletion.deletion_id).status == "done")
     assert counts(workspace) == recount(workspace)
     assert counts(workspace)["total"] == 2 and counts(workspace)["qc_failed"] == 0
 

@@ -8,8 +8,9 @@ import pytest
 from PIL import Image
 
 from chalicelib import aws
+from chalicelib.models import DeletionModel
 from chalicelib.services import jobs as job_service
-from tests.functional.helpers import images_of, wait_status
+from tests.functional.helpers import images_of, wait_status, wait_until
 
 FULL_PROCESSING = {
     "remove_bg": True,
@@ -155,8 +156,9 @@ def test_a_failed_image_can_be_approved_by_hand_and_deleted(workspace, monkeypat
     assert approved.status == "approved" and approved.qc_reason == "Manually approved by user"
     with pytest.raises(InvalidStateError):
         image_service.approve_image(workspace, first.image_id)
-    assert image_service.delete_images(workspace, {"ids": [second.image_id]}) == 1
-    assert [i.image_id for i in images_of(job.job_id)] == [first.image_id]
+    deletion = image_service.delete_images(workspace, {"ids": [second.image_id]})
+    wait_until(lambda: [i.image_id for i in images_of(job.job_id)] == [first.image_id])
+    wait_until(lambda: DeletionModel.get(deletion.deletion_id).status == "done")
     keys = [
         o["Key"]
         for o in aws.s3().list_objects_v2(Bucket=_bucket(), Prefix=f"jobs/{job.job_id}/").get("Contents", [])

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.functional.helpers import wait_status
+from tests.functional.helpers import wait_status, wait_until
 from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
 
 
@@ -102,7 +102,15 @@ def test_approve_and_delete_over_http(api, failed_job):  # noqa: F811
     assert call(api, "POST", f"/api/images/{failed['id']}/approve").status_code == 400
     assert call(api, "POST", "/api/images/nope/approve").status_code == 404
     deleted = call(api, "POST", "/api/images/bulk/delete", json={"ids": [approved["id"]]})
-    assert deleted.json() == {"deleted": 1}
+    assert deleted.status_code == 202
+    deletion = deleted.json()["deletion"]
+    assert (deletion["kind"], deletion["total"]) == ("images", 1)
+
+    def finished():
+        followed = call(api, "GET", f"/api/deletions/{deletion['id']}").json()["deletion"]
+        return followed if followed["status"] != "running" else None
+
+    assert wait_until(finished)["images_deleted"] == 1
     remaining = call(api, "GET", "/api/images", params={"job_id": failed_job["id"]}).json()["items"]
     assert [i["id"] for i in remaining] == [failed["id"]]
 

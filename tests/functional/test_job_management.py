@@ -6,7 +6,7 @@ from chalicelib import aws
 from chalicelib.models import ConfigModel
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.settings import get_settings
-from tests.functional.helpers import config, images_of, wait_status
+from tests.functional.helpers import config, images_of, wait_status, wait_until
 from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
 
 
@@ -48,11 +48,20 @@ def test_patch_refuses_bad_settings_naming_the_field(api):  # noqa: F811
 def test_delete_removes_the_job_its_images_and_its_objects(api):  # noqa: F811
     job = _start(api, generations=2)
     wait_status(job["id"], "completed")
-    assert call(api, "DELETE", f"/api/jobs/{job['id']}").status_code == 204
-    assert call(api, "GET", f"/api/jobs/{job['id']}").status_code == 404
+    response = call(api, "DELETE", f"/api/jobs/{job['id']}")
+    assert response.status_code == 202
+    deletion = response.json()["deletion"]
+    assert call(api, "GET", f"/api/jobs/{job['id']}").status_code == 404  # gone at once
+    done = wait_until(lambda: _finished(api, deletion["id"]))
+    assert (done["status"], done["done"], done["images_deleted"]) == ("done", 1, 2)
     assert images_of(job["id"]) == []
     listed = aws.s3().list_objects_v2(Bucket=get_settings().bucket, Prefix=f"jobs/{job['id']}/")
     assert listed.get("KeyCount", 0) == 0
+
+
+def _finished(api, deletion_id):  # noqa: F811
+    deletion = call(api, "GET", f"/api/deletions/{deletion_id}").json()["deletion"]
+    return deletion if deletion["status"] != "running" else None
 
 
 def test_a_running_job_cannot_be_deleted(api, monkeypatch):  # noqa: F811
@@ -84,7 +93,9 @@ def test_bulk_delete_reports_what_it_could_not_delete(api):  # noqa: F811
     job = _start(api)
     wait_status(job["id"], "completed")
     response = call(api, "POST", "/api/jobs/bulk/delete", json={"ids": [job["id"], "nope"]})
+    assert response.status_code == 202
     body = response.json()
-    assert body["deleted"] == [job["id"]]
+    assert body["deleted"] == [job["id"]] and body["deletion"]["ids"] == [job["id"]]
     assert body["refused"][0]["id"] == "nope" and body["refused"][0]["error"]["code"] == "not_found"
+    assert wait_until(lambda: _finished(api, body["deletion"]["id"]))["status"] == "done"
     assert call(api, "POST", "/api/jobs/bulk/delete", json={"ids": []}).status_code == 400

@@ -407,6 +407,24 @@ def test_functions_may_invoke_the_named_export_builder_and_only_it(template: dic
     assert len(invokes) == 1
 
 
+def test_functions_may_invoke_the_named_deletion_worker(template: dict[str, Any]) -> None:
+    functions = resources(template, "AWS::Serverless::Function")
+    worker = functions[to_cfn_resource_name("delete_worker")]
+    assert worker["FunctionName"] == f"imgfactory-{STAGE}-delete_worker"
+    assert worker["Timeout"] == 900  # deletions are not bound by API Gateway's 29 seconds
+    for function in functions.values():
+        arn = literal(function["Environment"]["Variables"]["IMGF_DELETE_FUNCTION_ARN"])
+        assert arn.endswith(f":function:imgfactory-{STAGE}-delete_worker")
+    invokes = [
+        statement
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement["Action"] == "lambda:InvokeFunction"
+        and "delete_worker" in json.dumps(statement["Resource"])
+    ]
+    assert len(invokes) == 1
+
+
 def test_the_console_is_served_by_cloudfront_with_the_api_under_the_same_domain(
     template: dict[str, Any],
 ) -> None:
