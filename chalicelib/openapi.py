@@ -567,6 +567,23 @@ def component_schemas() -> dict[str, Any]:
         ),
         "ExportEnvelope": _obj({"export": _ref("Export")}, ["export"]),
         "ImageEnvelope": _obj({"image": _ref("Image")}, ["image"]),
+        "ImageDetail": _obj(
+            {
+                "image": _ref("Image"),
+                "applied": _obj(
+                    {
+                        "source": {"type": "string", "enum": ["custom_retry", "job_snapshot"]},
+                        "processing": _nullable({"type": "object", "description": "Processing settings"}),
+                        "quality_check": _nullable(_BOOL),
+                        "metadata": _nullable(_BOOL),
+                        "provider": _nullable(_STR),
+                        "dimensions": _nullable({"type": "array", "items": _STR}),
+                    },
+                    ["source", "processing"],
+                ),
+            },
+            ["image", "applied"],
+        ),
         "Settings": settings,
         "SettingsEnvelope": _obj({"settings": _ref("Settings")}, ["settings"]),
         "Stats": _obj(
@@ -1145,6 +1162,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Overrides a failed verdict: the image joins the approved output as it is.",
         response="ImageEnvelope",
         errors=(400, 404),
+    ),
+    ("GET", "/api/images/{image_id}"): Operation(
+        "Read an image",
+        "images",
+        "The image with the settings actually applied to it: its own when a retry with custom "
+        "settings ran on it, otherwise its job's as-run snapshot.",
+        response="ImageDetail",
+        errors=(404,),
     ),
     ("POST", "/api/images/bulk/delete"): Operation(
         "Delete images",

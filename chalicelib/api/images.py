@@ -98,6 +98,17 @@ def approve_image(image_id: str) -> dict[str, Any]:
     return {"image": image_view(image)}
 
 
+@route(bp, "/api/images/{image_id}", methods=["GET"])
+def get_image(image_id: str) -> dict[str, Any]:
+    """One image with `applied`: the settings actually applied to it (a custom retry's, or its
+    job's snapshot), for the image modal's Processing tab."""
+    from chalicelib.services import images as image_service
+    from chalicelib.views import image_view
+
+    image, applied = image_service.image_detail(workspace_of(bp.current_request), image_id)
+    return {"image": image_view(image), "applied": applied}
+
+
 @route(bp, "/api/images/bulk/delete", methods=["POST"])
 def delete_images() -> Response:
     """202: the images, their objects, search postings and counts are deleted in the background;

@@ -108,6 +108,25 @@ def _retry_job(workspace: str, source: JobModel, ids: list[str], mode: str, meta
     return queue_job(job)
 
 
+def image_detail(workspace: str, image_id: str) -> tuple[ImageModel, dict[str, Any]]:
+    """The image and the settings actually applied to it (the Processing tab): its own, when a
+    retry with custom settings ran on it, otherwise its job's as-run snapshot."""
+    (image,) = load_images(workspace, [image_id])
+    snapshot: dict[str, Any] = {}
+    job = job_repo.find_job(image.job_id)
+    if job is not None:
+        snapshot = job.snapshot or {}
+    custom = image.processing_settings
+    return image, {
+        "source": "custom_retry" if custom else "job_snapshot",
+        "processing": custom or snapshot.get("processing"),
+        "quality_check": (snapshot.get("ai") or {}).get("quality_check"),
+        "metadata": (snapshot.get("ai") or {}).get("metadata"),
+        "provider": snapshot.get("provider", image.provider),
+        "dimensions": (snapshot.get("parameters") or {}).get("dimensions"),
+    }
+
+
 def approve_image(workspace: str, image_id: str) -> ImageModel:
     """A person overrides the verdict: the image joins the approved output as it is now."""
     (image,) = load_images(workspace, [image_id])

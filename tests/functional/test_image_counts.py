@@ -155,3 +155,41 @@ def test_a_stopped_job_leaves_no_image_unfinished(workspace):
     assert {i.failure["category"] for i in images_of(job.job_id)} == {"Job ended unfinished"}
     assert counts(workspace) == recount(workspace)
     assert job_summary(job_repo.get_job(job.job_id))["images_failed"] == 2
+
+
+def test_a_custom_retry_applies_its_settings_to_those_images_only(workspace, blank_images):
+    job = start(workspace, generations=2, ai={"quality_check": True, "metadata": False})
+    wait_status(job.job_id, "completed")
+    retried, other = images_of(job.job_id)
+    custom = {"convert": True, "convert_format": "webp"}
+    retry = image_service.retry_images(
+        workspace, {"ids": [retried.image_id], "mode": "custom", "processing": custom}
+    )
+    wait_status(retry.job_id, "completed")
+
+    image, applied = image_service.image_detail(workspace, retried.image_id)
+    assert image.status == "approved" and image.current_key.endswith(".webp")
+    assert applied["source"] == "custom_retry" and applied["processing"]["convert_format"] == "webp"
+    _, untouched = image_service.image_detail(workspace, other.image_id)
+    assert untouched["source"] == "job_snapshot" and untouched["processing"]["convert"] is False
+    assert job_repo.get_job(job.job_id).snapshot["processing"]["convert"] is False  # the job is unchanged
+    assert counts(workspace, job_id=job.job_id)["approved"] == 1
+
+
+def test_a_resume_keeps_the_images_a_reviewer_rejected_one_by_one(workspace):
+    from chalicelib.services import approvals
+
+    job = start(workspace, generations=2, approval=True, ai={"quality_check": True, "metadata": False})
+    wait_status(job.job_id, "waiting_for_approval")
+    first, second = images_of(job.job_id)
+    approvals.reject_images(workspace, job.job_id, {"image_ids": [first.image_id]})
+    job_service.reject_job(workspace, job.job_id, {"reason": "redo"})
+    wait_status(job.job_id, "failed")
+    wait_until(lambda: {i.status for i in images_of(job.job_id)} == {"qc_failed"})
+
+    job_service.resume_job(workspace, job.job_id)
+    wait_status(job.job_id, "waiting_for_approval")
+    statuses = {i.image_id: i.status for i in images_of(job.job_id)}
+    assert statuses == {first.image_id: "qc_failed", second.image_id: "approved"}
+    assert counts(workspace) == recount(workspace)
+    job_service.force_stop(workspace, job.job_id)
