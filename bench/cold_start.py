@@ -26,6 +26,8 @@ from common import ROOT, markdown_table
 
 ROUNDS = 9
 GOAL = 1.3
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE_ARGS = {"rounds": 1}
 # What a task imports once it runs its first batch (phase modules load on first use).
 FIRST_PHASE = {
     "run_batch (info: + generate phase, local and HTTP providers)": (
@@ -131,11 +133,6 @@ def report(results: dict[str, Any]) -> str:
         "verdict",
     ]
     return markdown_table(header, rows)
-
-
-def smoke() -> None:
-    """`make test`: every function's imports load, one round, no figures kept."""
-    measure(rounds=1)
 
 
 if __name__ == "__main__":

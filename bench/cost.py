@@ -18,6 +18,8 @@ from common import COUNTERS, history, markdown_table, run_job, start_stack
 from chalicelib import costmodel
 
 IMAGES = 200
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"IMAGES": 4}
 
 
 def job_item_kb(job: Any) -> int:

@@ -19,6 +19,8 @@ from chalicelib import costmodel
 
 IMAGES = 50
 WORKSPACE = "bench-estimate"
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"IMAGES": 4}
 
 
 def _estimate() -> dict[str, Any]:

@@ -29,6 +29,8 @@ from common import markdown_table
 
 SIZES = (20, 200)
 DISTINCT = 20
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"SIZES": (2, 4), "DISTINCT": 2}
 MiB = 1024 * 1024
 
 

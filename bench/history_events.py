@@ -14,6 +14,8 @@ from common import history, markdown_table, run_job, start_stack
 SIZES = (50, 400)
 LIMIT = 25_000
 TARGET_IMAGES = 10_000
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"SIZES": (4, 8)}
 
 
 def count(job: Any) -> tuple[int, int]:

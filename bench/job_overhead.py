@@ -14,6 +14,9 @@ from typing import Any
 from common import markdown_table, run_job, start_stack
 
 IMAGES = 50
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"IMAGES": 4}
+SMOKE_ARGS = {"rounds": 1}
 
 
 def plain_loop(job_id: str) -> float:

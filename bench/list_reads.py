@@ -28,6 +28,8 @@ from common import markdown_table, start_stack
 SIZES = (1_000, 10_000)
 JOB_PAGE = 25
 IMAGE_PAGE = 50
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"SIZES": (1_000,)}  # a search page needs 50 hits of one subject in ten, twice
 SUBJECTS = ["fox", "lake", "lighthouse", "forest", "city", "beach", "mountain", "garden", "desert", "harbor"]
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

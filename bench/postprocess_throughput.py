@@ -31,6 +31,9 @@ from chalicelib.processing import (
 SIZE = 1024
 IMAGES = 8
 ROUNDS = 5
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"IMAGES": 1, "SIZE": 256}
+SMOKE_ARGS = {"rounds": 1}
 SETTINGS = {
     "remove_bg": True,
     "trim_transparent": True,

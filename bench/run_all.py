@@ -1,4 +1,10 @@
-"""Run every benchmark and write BENCHMARKS.md (`make bench`)."""
+"""Run every benchmark and write BENCHMARKS.md in full (`make bench`).
+
+`run_all.py --smoke [module ...]` runs the benches (all, or those named) at the tiny sizes each
+declares in `SMOKE` (module constants) and `SMOKE_ARGS` (arguments of `measure`), builds their
+tables and writes nothing: `make test` does this so no bench rots. Every bench module in bench/
+must be listed in SECTIONS (a test checks it).
+"""
 
 from __future__ import annotations
 
@@ -17,23 +23,45 @@ import history_events  # noqa: E402
 import job_overhead  # noqa: E402
 import list_reads  # noqa: E402
 import postprocess_throughput  # noqa: E402
+import provider_throughput  # noqa: E402
 import websocket_latency  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
 
+SECTIONS = [
+    ("1. Job overhead on the local stack", job_overhead),
+    ("2. Step Functions history per image", history_events),
+    ("3. AWS cost per 1,000 images", cost),
+    ("4. Post-processing throughput", postprocess_throughput),
+    ("5. Live log latency: WebSocket push vs 2-second polling", websocket_latency),
+    ("6. DynamoDB items read per list page", list_reads),
+    ("7. Export memory", export_memory),
+    ("8. Cold start per function", cold_start),
+    ("9. Estimate against actual", estimate_accuracy),
+    ("10. Throughput against a provider's latency", provider_throughput),
+]
+
+
+def smoke(names: list[str]) -> None:
+    """Each bench at its smoke sizes: measured and tabulated, nothing written."""
+    for _, module in SECTIONS:
+        if names and module.__name__ not in names:
+            continue
+        for constant, value in getattr(module, "SMOKE", {}).items():
+            if not hasattr(module, constant):
+                raise AttributeError(f"{module.__name__}.SMOKE names {constant}, which it does not have")
+            setattr(module, constant, value)
+        print(f"smoke {module.__name__}…", flush=True)
+        table = module.report(module.measure(**getattr(module, "SMOKE_ARGS", {})))
+        if "|" not in table:
+            raise RuntimeError(f"{module.__name__} built no table")
+
+
 def main() -> None:
-    sections = [
-        ("1. Job overhead on the local stack", job_overhead),
-        ("2. Step Functions history per image", history_events),
-        ("3. AWS cost per 1,000 images", cost),
-        ("4. Post-processing throughput", postprocess_throughput),
-        ("5. Live log latency: WebSocket push vs 2-second polling", websocket_latency),
-        ("6. DynamoDB items read per list page", list_reads),
-        ("7. Export memory", export_memory),
-        ("8. Cold start per function", cold_start),
-        ("9. Estimate against actual", estimate_accuracy),
-    ]
+    if sys.argv[1:2] == ["--smoke"]:
+        smoke(sys.argv[2:])
+        return
     parts = [
         "# Benchmarks",
         "",
@@ -41,7 +69,7 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d} ({platform.machine()}, {platform.python_version()}, "
         f"{__import__('os').cpu_count()} cores). Ratios compare two measurements made in the same run.",
     ]
-    for title, module in sections:
+    for title, module in SECTIONS:
         print(f"running {module.__name__}…", flush=True)
         parts += ["", f"## {title}", "", (module.__doc__ or "").strip(), "", module.report(module.measure())]
     OUT.write_text("\n".join(parts) + "\n")

@@ -21,6 +21,8 @@ from websockets.sync.client import connect
 LINES = 200
 EVERY_S = 0.05
 POLL_S = 2.0
+# `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+SMOKE = {"LINES": 10}
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -98,7 +98,11 @@ def new_job(
     job_id = job_id or uuid.uuid4().hex
     now = job_repo.utcnow()
     plan = build_plan(
-        phase_names_for(config), config["generations"], config["variations"], settings.images_per_batch
+        phase_names_for(config),
+        config["generations"],
+        config["variations"],
+        settings.images_per_batch,
+        config["parameters"]["max_concurrency"],
     )
     if config_id is None:
         config_id = uuid.uuid4().hex
@@ -349,8 +353,8 @@ def batch_images(job: JobModel, phase: dict[str, Any], batch: int) -> list[Image
     from chalicelib.plan import batch_generations
 
     if job.retry:
-        per_batch = phase["generations_per_batch"]
-        ids = job.retry["image_ids"][batch * per_batch : (batch + 1) * per_batch]
+        share = batch_generations(phase, batch, len(job.retry["image_ids"]))
+        ids = job.retry["image_ids"][share.start : share.stop]
         found = {image.image_id: image for image in ImageModel.batch_get(ids)}
         return [found[i] for i in ids if i in found]
     generations = batch_generations(phase, batch, job.snapshot["generations"])

@@ -231,6 +231,7 @@ def component_schemas() -> dict[str, Any]:
             "units": _INT,
             "batches": _INT,
             "generations_per_batch": _INT,
+            "even": {"type": "boolean"},
             "state": {"type": "string", "enum": ["done", "running", "waiting", "paused", "pending"]},
         },
         ["name", "state"],

@@ -53,7 +53,8 @@ class PlannedPhase:
     weight: int
     units: int  # generations or images to do; 1 for a phase that runs once
     batches: int  # Lambda tasks the phase is split into (1 for a phase that runs once)
-    generations_per_batch: int
+    generations_per_batch: int  # at most; with `even` the batches share the generations evenly
+    even: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,13 +75,28 @@ def normalise_weights(names: list[str]) -> list[int]:
 
 
 def generations_per_batch(variations: int, images_per_batch: int) -> int:
-    """Batches align to generations: one provider call makes all variations of a generation."""
-    return max(1, images_per_batch // max(1, variations))
+    """Batches align to generations: one provider call makes all variations of a generation. A batch
+    holds about `images_per_batch` images (rounded to whole generations, at least one), so many
+    variations do not multiply the batches and the execution's history."""
+    return max(1, math.floor(images_per_batch / max(1, variations) + 0.5))
+
+
+def batch_count(generations: int, per_batch: int, concurrency: int) -> int:
+    """How many batches a phase is split into: a multiple of `concurrency` (batches of at most
+    `per_batch` generations), so every one of the job's slots has a batch as long as there are
+    generations for it, and each round of batches fills all the slots; one generation at least per
+    batch."""
+    concurrency = max(1, concurrency)
+    rounds = math.ceil(generations / (per_batch * concurrency))
+    return max(1, min(generations, rounds * concurrency))
 
 
 def build_plan(
-    names: list[str], generations: int, variations: int, images_per_batch: int
+    names: list[str], generations: int, variations: int, images_per_batch: int, concurrency: int = 1
 ) -> list[PlannedPhase]:
+    """The phases with their weights and batches. With `concurrency` N (the job's
+    max_concurrency), each phase has a multiple of N batches of near-equal size: 48 generations at
+    N = 8 are 8 batches of 6 running side by side, not 5 of 10 that leave 3 slots empty."""
     phases = []
     for name, weight in zip(names, normalise_weights(names), strict=False):
         kind = UNIT_KIND[name]
@@ -95,15 +111,27 @@ def build_plan(
             phases.append(PlannedPhase(name, weight, 1, 1, per_batch))
         else:
             units = generations if kind == "generation" else generations * variations
-            batches = math.ceil(generations / per_batch)
-            phases.append(PlannedPhase(name, weight, units, batches, per_batch))
+            batches = batch_count(generations, per_batch, concurrency)
+            phases.append(PlannedPhase(name, weight, units, batches, math.ceil(generations / batches)))
     return phases
 
 
 def batch_generations(phase: dict[str, Any], batch: int, generations: int) -> range:
-    """The generation indexes that batch `batch` of a phase covers."""
+    """The generation indexes (or, for a retry, the indexes into its image list) that batch `batch`
+    of a phase covers: an even share of them; plans stored before even shares (no `even`) keep
+    their fixed-size batches, so a resumed job finds its checkpointed batches where they were."""
+    if phase.get("even"):
+        batches = phase["batches"]
+        return range(batch * generations // batches, (batch + 1) * generations // batches)
     per_batch = phase["generations_per_batch"]
     return range(batch * per_batch, min((batch + 1) * per_batch, generations))
+
+
+def batch_of(phase: dict[str, Any], generation: int, generations: int) -> int:
+    """The batch of a phase that covers `generation` (the inverse of `batch_generations`)."""
+    if phase.get("even"):
+        return ((generation + 1) * phase["batches"] + generations - 1) // generations - 1
+    return generation // phase["generations_per_batch"]
 
 
 def step_text(plan: list[dict[str, Any]], phase_index: int) -> str:

@@ -75,7 +75,11 @@ def estimate_config(workspace: str, config: dict[str, Any]) -> dict[str, Any]:
     plan = [
         p.to_dict()
         for p in build_plan(
-            names, config["generations"], config["variations"], get_settings().images_per_batch
+            names,
+            config["generations"],
+            config["variations"],
+            get_settings().images_per_batch,
+            config["parameters"]["max_concurrency"],
         )
     ]
     keys = workspace_keys(workspace)

@@ -43,16 +43,20 @@ def existing_images(job_id: str, generations: range, variations: int) -> set[str
     }
 
 
-def _prompt_batch_start(plan: list[dict[str, Any]], generation: int) -> int:
-    per_batch = next(p for p in plan if p["name"] == "prompts")["generations_per_batch"]
-    return (generation // per_batch) * per_batch
+def _prompt_batch_start(plan: list[dict[str, Any]], generation: int, generations: int) -> int:
+    """The first generation of the prompt batch that wrote `generation`'s prompt (its S3 key)."""
+    from chalicelib.plan import batch_generations, batch_of
+
+    phase = next(p for p in plan if p["name"] == "prompts")
+    return batch_generations(phase, batch_of(phase, generation, generations), generations).start
 
 
 def prompt_entries(ctx: PhaseContext, generations: range) -> dict[int, dict[str, Any]]:
     entries: dict[int, dict[str, Any]] = {}
+    total = ctx.config["generations"]
     for generation in generations:
         if generation not in entries:
-            entries.update(load_prompts(ctx.job_id, _prompt_batch_start(ctx.job.plan, generation)))
+            entries.update(load_prompts(ctx.job_id, _prompt_batch_start(ctx.job.plan, generation, total)))
     return entries
 
 

@@ -90,7 +90,8 @@ def retry_images(workspace: str, body: dict[str, Any]) -> JobModel:
 
 def _retry_job(workspace: str, source: JobModel, ids: list[str], mode: str, metadata: bool) -> JobModel:
     names = ["process", *(["metadata"] if metadata else []), "finalize"]
-    plan = build_plan(names, len(ids), 1, get_settings().images_per_batch)
+    concurrency = source.snapshot["parameters"]["max_concurrency"]
+    plan = build_plan(names, len(ids), 1, get_settings().images_per_batch, concurrency)
     count = f"{len(ids)} image{'s' if len(ids) != 1 else ''}"
     job = JobModel(
         uuid.uuid4().hex,

@@ -18,6 +18,10 @@ when the queue is empty, is ``"ok"``):
 
 Image URLs the fakes hand out are served by the same server under ``/images/`` with their own
 queue (``script_downloads``), so download retries can be tested too.
+
+``latency_s`` makes every API request take that long (a provider rendering), and the fake counts
+the API requests it is serving at once (``in_flight``, highest seen: ``max_in_flight``), so a test
+or a bench sees from outside how many requests the product keeps in flight.
 """
 
 from __future__ import annotations
@@ -113,6 +117,9 @@ class FakeServer:
         self._downloads: deque[str] = deque()
         self._images: dict[str, tuple[bytes, str]] = {}
         self._lock = threading.Lock()
+        self.latency_s = 0.0
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
         # A short poll interval keeps shutdown (once per test) from costing half a second.
@@ -192,18 +199,35 @@ class FakeServer:
                 request.json = json.loads(body)
             except ValueError:
                 request.json = None
+        download = request.path.startswith("/images/")
         with self._lock:
             self.requests.append(request)
+            if not download:
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if request.path.startswith("/images/"):
-                reply = self._download(request, self._next(self._downloads))
-            else:
-                rejection = self.check(request)
-                reply = rejection or self._behave(request, self.next_behaviour(request))
-        except Exception as err:  # a bug in the fake: answer, and let the fixture fail the test
-            self.crashes.append(f"{request.method} {request.path}: {err!r}")
-            reply = Reply(599, f"fake server bug: {err!r}".encode(), "text/plain")
-        self._send(handler, reply)
+            try:
+                if download:
+                    reply = self._download(request, self._next(self._downloads))
+                else:
+                    rejection = self.check(request)
+                    if rejection is None and self.latency_s:
+                        time.sleep(self.latency_s)
+                    reply = rejection or self._behave(request, self.next_behaviour(request))
+            except Exception as err:  # a bug in the fake: answer, and let the fixture fail the test
+                self.crashes.append(f"{request.method} {request.path}: {err!r}")
+                reply = Reply(599, f"fake server bug: {err!r}".encode(), "text/plain")
+            self._send(handler, reply)
+        finally:
+            if not download:
+                with self._lock:
+                    self.in_flight -= 1
+
+    def reset_counts(self) -> None:
+        """Forget the requests seen and the highest in-flight count (between measured jobs)."""
+        with self._lock:
+            self.requests.clear()
+            self.max_in_flight = self.in_flight
 
     def _behave(self, request: Recorded, behaviour: str) -> Reply:
         if behaviour == "timeout":

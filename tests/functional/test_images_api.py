@@ -29,9 +29,10 @@ def failed_job(api, monkeypatch):  # noqa: F811
         return [GeneratedImage(buffer.getvalue(), "image/png", "png", request.seed)]
 
     monkeypatch.setattr(LocalProvider, "generate", first_blank)
-    job = call(
-        api, "POST", "/api/jobs", json={"config": {"generations": 2, "ai": {"metadata": False}}}
-    ).json()["job"]
+    # One generation at a time, so the first provider call is generation 1's (with more, the two
+    # generations are batches that run side by side).
+    config = {"generations": 2, "ai": {"metadata": False}, "parameters": {"max_concurrency": 1}}
+    job = call(api, "POST", "/api/jobs", json={"config": config}).json()["job"]
     wait_status(job["id"], "completed")
     return job
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalicelib.plan import build_plan, compute_progress, generations_per_batch, normalise_weights
 
 
-def _plan(names, generations=10, variations=1, per_batch=2):
-    return [p.to_dict() for p in build_plan(names, generations, variations, per_batch)]
+def _plan(names, generations=10, variations=1, per_batch=2, concurrency=1):
+    return [p.to_dict() for p in build_plan(names, generations, variations, per_batch, concurrency)]
 
 
 def test_weights_always_sum_to_100():
@@ -91,3 +91,28 @@ def test_approval_goes_after_generation_and_qc_and_processing_waits_for_it():
     ]
     assert with_approval(["process", "finalize"]) == ["approval", "process", "finalize"]
     assert with_approval(["generate", "approval", "finalize"]) == ["generate", "approval", "finalize"]
+
+
+def test_batches_fill_every_slot_the_job_allows():
+    """48 generations at max_concurrency 8 make 8 batches of 6 (not 5 of 10 leaving 3 slots idle),
+    and every phase's batches share its generations evenly, each covered exactly once."""
+    from chalicelib.plan import batch_generations
+
+    for generations, concurrency in ((48, 8), (50, 8), (480, 8), (480, 16), (7, 16), (1000, 3)):
+        for phase in _plan(["prompts", "generate", "process", "finalize"], generations, 1, 10, concurrency):
+            if phase["name"] == "finalize":
+                continue
+            shares = [batch_generations(phase, b, generations) for b in range(phase["batches"])]
+            assert [g for share in shares for g in share] == list(range(generations))
+            assert max(map(len, shares)) - min(map(len, shares)) <= 1
+            assert phase["batches"] == generations or phase["batches"] % concurrency == 0
+    generate = _plan(["generate"], 48, 1, 10, 8)[0]
+    assert (generate["batches"], generate["generations_per_batch"]) == (8, 6)
+
+
+def test_many_variations_do_not_multiply_the_batches():
+    """A batch holds about as many images as configured, in whole generations: 6 variations make
+    batches of 2 generations (12 images), not 1."""
+    assert generations_per_batch(variations=6, images_per_batch=10) == 2
+    generate = _plan(["generate"], 1667, 6, 10, 1)[0]
+    assert generate["batches"] == 834
