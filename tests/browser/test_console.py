@@ -114,7 +114,7 @@ def test_a_user_starts_a_job_and_watches_it_complete_with_logs_and_images(consol
     assert "token" not in page.url, "the token must leave the address bar"
 
     page.get_by_test_id("new-job").click()
-    form = page.get_by_test_id("new-job-dialog")
+    form = page.get_by_test_id("new-job-form")
     form.get_by_label("Label", exact=True).fill("Browser job")
     form.get_by_label("Keywords", exact=True).fill("red fox\nblue lake")
     form.get_by_label("Generations", exact=True).fill("4")
@@ -150,7 +150,7 @@ def test_generations_zero_is_refused_at_the_field_and_starts_no_job(console: Con
     before = job_ids(console.stack)
     page = console.sign_in()
     page.get_by_test_id("new-job").click()
-    form = page.get_by_test_id("new-job-dialog")
+    form = page.get_by_test_id("new-job-form")
     form.get_by_label("Label", exact=True).fill("Invalid job")
     form.get_by_label("Keywords", exact=True).fill("red fox")
     generations = form.get_by_label("Generations", exact=True)
@@ -242,7 +242,7 @@ def test_a_user_schedules_a_job_for_later_and_cancels_it(console: Console) -> No
     page = console.sign_in()
     later = (datetime.now() + timedelta(hours=2)).replace(second=0, microsecond=0)  # browser's zone
     page.get_by_test_id("new-job").click()
-    form = page.get_by_test_id("new-job-dialog")
+    form = page.get_by_test_id("new-job-form")
     form.get_by_label("Label", exact=True).fill("Night job")
     form.get_by_label("Keywords", exact=True).fill("quiet street")
     form.get_by_label("Wait for my approval").check()

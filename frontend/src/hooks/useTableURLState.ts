@@ -1,0 +1,69 @@
+// A list's filters, sort and page kept in the URL's search params (after the `#/path?`), so a
+// reload or a shared link shows the same list. Changing a filter goes back to the first page.
+// Pages are the API's opaque cursors: the trail of cursors that led to this page is kept (as
+// repeated `cursor` params) so Previous works after a reload too. A cursor is always passed back
+// exactly as the API gave it.
+
+import { useCallback, useMemo } from "react";
+import { useSearchParams } from "react-router";
+
+export const CURSOR_KEY = "cursor";
+
+export type TableURLState<K extends string> = {
+  filters: Record<K, string>;
+  /** The cursor of the page on screen (undefined: the first page). */
+  cursor: string | undefined;
+  page: number;
+  setFilters: (changes: Partial<Record<K, string>>) => void;
+  nextPage: (cursor: string) => void;
+  previousPage: () => void;
+  firstPage: () => void;
+};
+
+export function useTableURLState<K extends string>(defaults: Record<K, string>): TableURLState<K> {
+  const [params, setParams] = useSearchParams();
+  const names = Object.keys(defaults) as K[];
+  const filters = useMemo(() => {
+    const out = {} as Record<K, string>;
+    for (const name of names) out[name] = params.get(name) ?? defaults[name];
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [params]);
+  const trail = params.getAll(CURSOR_KEY);
+
+  const update = useCallback(
+    (change: (next: URLSearchParams) => void) => {
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          change(next);
+          return next;
+        },
+        { replace: false },
+      );
+    },
+    [setParams],
+  );
+
+  return {
+    filters,
+    cursor: trail.length ? trail[trail.length - 1] : undefined,
+    page: trail.length + 1,
+    setFilters: (changes) =>
+      update((next) => {
+        for (const [name, value] of Object.entries(changes) as [K, string | undefined][]) {
+          if (value === undefined || value === "" || value === defaults[name]) next.delete(name);
+          else next.set(name, value);
+        }
+        next.delete(CURSOR_KEY);
+      }),
+    nextPage: (cursor) => update((next) => next.append(CURSOR_KEY, cursor)),
+    previousPage: () =>
+      update((next) => {
+        const rest = next.getAll(CURSOR_KEY).slice(0, -1);
+        next.delete(CURSOR_KEY);
+        for (const c of rest) next.append(CURSOR_KEY, c);
+      }),
+    firstPage: () => update((next) => next.delete(CURSOR_KEY)),
+  };
+}

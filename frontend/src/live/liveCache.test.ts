@@ -1,0 +1,46 @@
+import { QueryClient } from "@tanstack/react-query";
+
+import type { JobDetail } from "../api/client";
+import { keys } from "../queries/keys";
+import { applyLiveMessage } from "./liveCache";
+
+function cachedJob(progress: number, status: JobDetail["status"] = "running") {
+  const client = new QueryClient();
+  const job = { id: "j1", label: "J", status, progress, images_planned: 4, created_at: null, phases: [], statistics: {} } as JobDetail;
+  client.setQueryData(keys.job("j1"), { job });
+  return client;
+}
+
+const read = (client: QueryClient) => client.getQueryData<{ job: JobDetail }>(keys.job("j1"))!.job;
+
+test("a progress message moves the cached job's bar forward and marks the job and lists stale", () => {
+  const client = cachedJob(10);
+  const stale: string[] = [];
+  applyLiveMessage(client, { type: "progress", job_id: "j1", progress: 35, step: "Generating 2/4" }, (key) => stale.push(JSON.stringify(key)));
+  expect(read(client).progress).toBe(35);
+  expect(read(client).step).toBe("Generating 2/4");
+  expect(stale).toEqual([JSON.stringify(keys.job("j1")), JSON.stringify(keys.jobLists())]);
+});
+
+test("a late progress message never moves the bar backwards", () => {
+  const client = cachedJob(60);
+  applyLiveMessage(client, { type: "progress", job_id: "j1", progress: 40 }, () => undefined);
+  expect(read(client).progress).toBe(60);
+});
+
+test("a status message sets the status and marks the log stale for its last lines", () => {
+  const client = cachedJob(100);
+  const stale: string[] = [];
+  applyLiveMessage(client, { type: "status", job_id: "j1", status: "completed" }, (key) => stale.push(JSON.stringify(key)));
+  expect(read(client).status).toBe("completed");
+  expect(stale).toContain(JSON.stringify(keys.jobLogs("j1")));
+});
+
+test("log and image messages only mark the job's log or images stale", () => {
+  const client = cachedJob(10);
+  const stale: string[] = [];
+  applyLiveMessage(client, { type: "log", job_id: "j1", seq: 3 }, (key) => stale.push(JSON.stringify(key)));
+  applyLiveMessage(client, { type: "image", job_id: "j1" }, (key) => stale.push(JSON.stringify(key)));
+  expect(stale).toEqual([JSON.stringify(keys.jobLogs("j1")), JSON.stringify(keys.jobImages("j1"))]);
+  expect(read(client).progress).toBe(10);
+});

@@ -1,0 +1,17 @@
+// Query keys in one place, so live messages and mutations mark the same entries stale.
+
+import type { operations } from "../api/schema";
+
+export type JobListParams = NonNullable<operations["list_jobs"]["parameters"]["query"]>;
+export type ImageListParams = NonNullable<operations["list_images"]["parameters"]["query"]>;
+
+export const keys = {
+  jobLists: () => ["jobs"] as const,
+  jobList: (params: JobListParams) => ["jobs", params] as const,
+  job: (id: string) => ["job", id] as const,
+  jobLogs: (id: string) => ["job", id, "logs"] as const,
+  jobImages: (id: string) => ["job", id, "images"] as const,
+  health: () => ["health"] as const,
+  settings: () => ["settings"] as const,
+  exportJob: (id: string) => ["export", id] as const,
+};
