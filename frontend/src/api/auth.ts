@@ -29,26 +29,30 @@ export function forgetToken(): void {
   localStorage.removeItem(REFRESH_KEY);
 }
 
-let refreshing: Promise<boolean> | null = null;
+export type Renewal = "renewed" | "refused" | "unreachable";
 
-/** A new ID token from the stored refresh token; false when there is none or it is refused.
+let refreshing: Promise<Renewal> | null = null;
+
+/** A new ID token from the stored refresh token: "refused" when there is none or the API says
+ * no, "unreachable" when the request did not get an answer (the token may still be good).
  * Concurrent callers share one request. */
-export function refreshToken(): Promise<boolean> {
+export function refreshToken(): Promise<Renewal> {
   const refresh = localStorage.getItem(REFRESH_KEY);
-  if (!refresh) return Promise.resolve(false);
+  if (!refresh) return Promise.resolve("refused");
   refreshing ??= fetch("/api/auth/refresh", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ refresh_token: refresh }),
     cache: "no-store",
   })
-    .then(async (response) => {
-      if (!response.ok) return false;
+    .then(async (response): Promise<Renewal> => {
+      if (response.status >= 500) return "unreachable";
+      if (!response.ok) return "refused";
       const { token } = (await response.json()) as { token: string };
       localStorage.setItem(TOKEN_KEY, token);
-      return true;
+      return "renewed";
     })
-    .catch(() => false)
+    .catch((): Renewal => "unreachable")
     .finally(() => {
       refreshing = null;
     });

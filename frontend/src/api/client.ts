@@ -30,9 +30,19 @@ export async function authFetch(input: Request): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(withToken(input));
-    if (response.status === 401 && (await refreshToken())) response = await fetch(withToken(spare));
   } catch {
     throw NETWORK_ERROR;
+  }
+  if (response.status !== 401) return response;
+  const renewal = await refreshToken();
+  // No answer from the refresh route is not a refusal: keep the tokens, report the outage.
+  if (renewal === "unreachable") throw NETWORK_ERROR;
+  if (renewal === "renewed") {
+    try {
+      response = await fetch(withToken(spare));
+    } catch {
+      throw NETWORK_ERROR;
+    }
   }
   if (response.status === 401) window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT));
   return response;
