@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The approval inbox
+         * @description Every job waiting for approval, the one waiting longest first, each with its approval timeout and default action, its QC results and the first page of its images (thumbnails, QC status and reason).
+         */
+        get: operations["list_approvals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many jobs wait for approval
+         * @description The header badge's number. Live: WebSocket subscribers of the workspace (`*`) receive `{"type": "inbox", "count": n}` whenever a job starts or stops waiting for approval.
+         */
+        get: operations["approvals_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -18,6 +58,26 @@ export interface paths {
          * @description No auth: the refresh token of a Cognito sign-in (USER_PASSWORD_AUTH, SRP, or the one `imgfactory dev` gives the console) buys a new ID token while it is valid (30 days).
          */
         post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deletions/{deletion_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a deletion
+         * @description How far a background deletion of jobs or images got: `running`, then `done` (nothing is left of what it deleted) or `failed` with the error.
+         */
+        get: operations["get_deletion"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -95,7 +155,7 @@ export interface paths {
         put?: never;
         /**
          * Delete images
-         * @description Deletes the images and every object stored for them (all found, or a 404).
+         * @description Deletes the images, their search postings, counts and every object stored for them in the background (all found, or a 404); follow `deletion` with `GET /api/deletions/{id}`.
          */
         post: operations["delete_images"];
         delete?: never;
@@ -199,7 +259,7 @@ export interface paths {
         put?: never;
         /**
          * Delete several jobs
-         * @description Deletes what can be deleted and reports the rest (still running, or unknown) with the reason.
+         * @description The jobs that can be deleted leave every list at once and are deleted in the background (`deletion`, followed with `GET /api/deletions/{id}`); the rest (still running, or unknown) are refused with the reason.
          */
         post: operations["bulk_delete"];
         delete?: never;
@@ -284,7 +344,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a job
-         * @description The job, its images, log and objects. A job still running must be stopped first (409).
+         * @description The job leaves every list at once; its images, search postings, counts, log and objects are deleted in the background (follow `deletion` with `GET /api/deletions/{id}`). A job still running must be stopped first (409).
          */
         delete: operations["delete_job"];
         options?: never;
@@ -294,6 +354,26 @@ export interface paths {
          * @description Edits the current configuration (what reruns use), never the snapshot of how the job ran.
          */
         patch: operations["edit_job"];
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/approval/reject-images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject single images at the approval step
+         * @description For a job `waiting_for_approval`: each listed image of the job becomes failed with the reason "rejected at approval" (stage `approval`), is counted in the job's failed images, is not post-processed, described or exported, and can be retried from Failed Images Review. The job keeps waiting; approving it goes on with the rest. Images already failed, or not of this job, are reported in `refused`. 409 if the job is not waiting for approval.
+         */
+        post: operations["reject_images"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/jobs/{job_id}/approve": {
@@ -676,8 +756,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApprovalCount: {
+            count: number;
+        };
+        ApprovalInbox: {
+            items: {
+                approval: {
+                    /**
+                     * Format: date-time
+                     * @description When the default action applies
+                     */
+                    deadline: string | null;
+                    /** @enum {string|null} */
+                    default_action: "approve" | "reject" | null;
+                    /** @description The job's approval_timeout_h */
+                    timeout_h: number | null;
+                };
+                /** @description The job's first 60 images; the rest through GET /api/images?job_id= */
+                images: (components["schemas"]["Image"] & {
+                    /** @enum {string} */
+                    qc_state?: "approved" | "qc_failed" | "rejected" | "pending";
+                })[];
+                job: components["schemas"]["JobSummary"];
+                more_images: boolean;
+                qc: {
+                    approved?: number;
+                    pending?: number;
+                    qc_failed?: number;
+                    /** @description Whether the plan has a quality check */
+                    quality_check?: boolean;
+                    rejected?: number;
+                };
+            }[];
+            next_cursor: string | null;
+        };
         BulkDeleteResult: {
+            /** @description The jobs being deleted (gone from every list already) */
             deleted: string[];
+            deletion: components["schemas"]["Deletion"];
             refused: {
                 error: {
                     code: string;
@@ -707,6 +823,17 @@ export interface components {
              * @default false
              */
             approval: boolean;
+            /**
+             * @description Must be one of "approve", "reject".
+             * @default reject
+             * @enum {string}
+             */
+            approval_timeout_action: "approve" | "reject";
+            /**
+             * @description Must be a number from 0.001 to 720 or null.
+             * @default null
+             */
+            approval_timeout_h: number | null;
             /**
              * @description Must be true or false.
              * @default false
@@ -974,6 +1101,17 @@ export interface components {
              */
             approval: boolean;
             /**
+             * @description Must be one of "approve", "reject".
+             * @default reject
+             * @enum {string}
+             */
+            approval_timeout_action: "approve" | "reject";
+            /**
+             * @description Must be a number from 0.001 to 720 or null.
+             * @default null
+             */
+            approval_timeout_h: number | null;
+            /**
              * @description Must be true or false.
              * @default false
              */
@@ -1231,6 +1369,27 @@ export interface components {
              */
             variations: number;
         };
+        Deletion: {
+            /** Format: date-time */
+            created_at?: string | null;
+            /** @description Jobs or images deleted so far */
+            done: number;
+            error?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            id: string;
+            ids?: string[];
+            images_deleted?: number;
+            /** @enum {string} */
+            kind: "jobs" | "images";
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            /** @description Jobs or images to delete */
+            total: number;
+        };
+        DeletionEnvelope: {
+            deletion: components["schemas"]["Deletion"];
+        };
         Error: {
             error: {
                 code: string;
@@ -1344,14 +1503,22 @@ export interface components {
             failure: {
                 category?: string;
                 message?: string;
-                stage?: string;
+                stage?: string | null;
+                /** @description The status a resume of the ended job restores */
+                was?: string;
             } | null;
+            /**
+             * @description Failed Images Review's group: the quality check (or a person rejecting the job), technical (generation, processing, metadata, an ended job), or a failed retry
+             * @enum {string|null}
+             */
+            failure_group?: "quality" | "technical" | "retry" | null;
             generation?: number;
             height?: number | null;
             id: string;
             job_id: string;
             keyword: string | null;
             original_url?: string | null;
+            /** @description Per-image settings of a retry with custom settings */
             processing_settings?: Record<string, never> | null;
             prompt: string | null;
             provider?: string | null;
@@ -1379,10 +1546,6 @@ export interface components {
             items: components["schemas"]["Image"][];
             next_cursor: string | null;
         };
-        ImagesDeleted: {
-            /** @description How many images were deleted */
-            deleted: number;
-        };
         /** @description A job configuration (SPEC §2). Unknown keys are rejected with a 400 naming the key, and generations × variations must be at most 10000. Keys left out take the workspace's default configuration, then the built-in defaults. API keys are not part of it: store them with PUT /api/settings. */
         JobConfig: {
             ai?: {
@@ -1402,6 +1565,17 @@ export interface components {
              * @default false
              */
             approval: boolean;
+            /**
+             * @description Must be one of "approve", "reject".
+             * @default reject
+             * @enum {string}
+             */
+            approval_timeout_action: "approve" | "reject";
+            /**
+             * @description Must be a number from 0.001 to 720 or null.
+             * @default null
+             */
+            approval_timeout_h: number | null;
             /**
              * @description Must be true or false.
              * @default false
@@ -1729,6 +1903,8 @@ export interface components {
             snapshot?: Record<string, never> | null;
             statistics: {
                 failed?: number;
+                pending?: number;
+                /** @description Approved ÷ planned images */
                 success_rate?: number;
                 successful?: number;
                 total?: number;
@@ -1756,8 +1932,12 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
             id: string;
+            /** @description Images that failed for any reason */
             images_failed?: number;
+            /** @description Approved images (a retry job: the retried ones approved) */
             images_ok?: number;
+            /** @description Images still processing or waiting for a retry */
+            images_pending?: number;
             images_planned: number;
             /** @enum {string} */
             kind?: "generation" | "retry";
@@ -1854,6 +2034,14 @@ export interface components {
             expires_in: number;
             /** @description A new ID token: `Authorization: Bearer <token>` */
             token: string;
+        };
+        RejectedImages: {
+            job: components["schemas"]["JobSummary"];
+            refused: {
+                id?: string;
+                reason?: string;
+            }[];
+            rejected: string[];
         };
         Settings: {
             api_keys: {
@@ -1971,6 +2159,54 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_approvals: {
+        parameters: {
+            query?: {
+                /** @description Jobs per page */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalInbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    approvals_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalCount"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     refresh: {
         parameters: {
             query?: never;
@@ -1998,6 +2234,30 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    get_deletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deletion_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     get_export: {
@@ -2101,13 +2361,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted: the deletion runs in the background */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImagesDeleted"];
+                    "application/json": components["schemas"]["DeletionEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2405,8 +2665,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted: the deletion runs in the background */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2582,12 +2842,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted */
-            204: {
+            /** @description Accepted: the deletion runs in the background */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeletionEnvelope"];
+                };
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
@@ -2625,6 +2887,39 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    reject_images: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Images of the job to reject */
+                    image_ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedImages"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     approve_job: {
