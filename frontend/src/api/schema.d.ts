@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an image
+         * @description The image with the settings actually applied to it: its own when a retry with custom settings ran on it, otherwise its job's as-run snapshot.
+         */
+        get: operations["get_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/images/{image_id}/approve": {
         parameters: {
             query?: never;
@@ -1533,6 +1553,19 @@ export interface components {
             variation?: number;
             width?: number | null;
         };
+        ImageDetail: {
+            applied: {
+                dimensions?: string[] | null;
+                metadata?: boolean | null;
+                /** @description Processing settings */
+                processing: Record<string, never> | null;
+                provider?: string | null;
+                quality_check?: boolean | null;
+                /** @enum {string} */
+                source: "custom_retry" | "job_snapshot";
+            };
+            image: components["schemas"]["Image"];
+        };
         ImageEnvelope: {
             image: components["schemas"]["Image"];
         };
@@ -2535,6 +2568,30 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    get_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageDetail"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
