@@ -1924,6 +1924,7 @@ export interface components {
             execution_arn?: string | null;
             phases: {
                 batches?: number;
+                even?: boolean;
                 generations_per_batch?: number;
                 /** @enum {string} */
                 name: "prompts" | "generate" | "remove_bg" | "process" | "quality_check" | "approval" | "metadata" | "finalize";
