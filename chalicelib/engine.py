@@ -88,6 +88,7 @@ def new_job(
     parent_id: str | None = None,
     label: str | None = None,
     scheduled_at: datetime | None = None,
+    queued_at: datetime | None = None,
 ) -> JobModel:
     """Create a job with its snapshot and fixed plan: queued now (with its FIFO ticket), or
     scheduled (it takes a ticket when its time comes, see `queue_scheduled_job`)."""
@@ -124,7 +125,7 @@ def new_job(
     )
     if scheduled_at is not None:
         return schedule_job(job, scheduled_at)
-    return queue_job(job)
+    return queue_job(job, queued_at)
 
 
 def _estimate_of(workspace: str, config: dict[str, Any]) -> dict[str, Any] | None:
@@ -167,9 +168,9 @@ def queue_scheduled_job(job: JobModel) -> bool:
     return True
 
 
-def queue_job(job: JobModel) -> JobModel:
-    """Save a new job at the end of its workspace's FIFO queue."""
-    job.ticket = semaphore.take_ticket(job.workspace, job.job_id)
+def queue_job(job: JobModel, queued_at: datetime | None = None) -> JobModel:
+    """Save a new job in its workspace's FIFO queue, in its place for `queued_at` (now)."""
+    job.ticket = semaphore.take_ticket(job.workspace, job.job_id, queued_at)
     try:
         job.save(condition=JobModel.job_id.does_not_exist())
     except PutError:
@@ -197,7 +198,8 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
                 raise ValidationError(f"{key} is an unknown key of the execution input", field=key)
             jobconfig.refuse_empty_keywords(payload.get("config"))
             config = jobconfig.normalize_config(payload.get("config") or {})
-            job = new_job(workspace, config, job_id=job_id, label=payload.get("label"))
+            started = _start_time(event.get("start_time"))
+            job = new_job(workspace, config, job_id=job_id, label=payload.get("label"), queued_at=started)
         except ValidationError as err:
             _record_invalid_start(job_id, workspace, payload, err)
             raise
@@ -205,6 +207,15 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
             job = job_repo.get_job(job_id)  # a retried task: the first attempt created it
     job.update(actions=[JobModel.execution_arn.set(str(event.get("execution_id") or ""))])
     return {"job_id": job_id, "slot_recheck_s": get_settings().slot_recheck_s}
+
+
+def _start_time(value: Any) -> datetime | None:
+    """`$$.Execution.StartTime` (ISO 8601), the moment a direct start joins the queue."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _record_invalid_start(job_id: str, workspace: str, payload: dict[str, Any], err: ValidationError) -> None:
@@ -226,22 +237,28 @@ def _record_invalid_start(job_id: str, workspace: str, payload: dict[str, Any], 
 
 
 def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
-    """Take the slot or park the execution; the answer goes through the task token."""
+    """Take the slot or park the execution; the answer goes through the task token.
+
+    The token is written on the job before anything is read (see `semaphore`): that write
+    returns the job's status, so a cancel that came first is seen here, and one that comes
+    after finds the token to answer."""
     from chalicelib import aws
 
-    job = job_repo.get_job(event["job_id"])
     token = event["token"]
+    job = JobModel(event["job_id"])
+    try:
+        job.update(actions=[JobModel.slot_token.set(token)], condition=JobModel.job_id.exists())
+    except UpdateError:
+        job_repo.get_job(event["job_id"])  # NotFoundError: a job deleted meanwhile fails the task
+        raise
     if JobStatus(job.status).is_final:
         aws.send_task_success(token, {"acquired": False, "cancelled": True})
         return None
-    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), token, attempt=int(job.attempt))
+    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), attempt=int(job.attempt))
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
             job_repo.transition(
-                job,
-                JobStatus.RUNNING,
-                JobModel.step.set(step_text(job.plan, int(job.phase_index))),
-                *durations.slot_taken_actions(job),
+                job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, int(job.phase_index)))
             )
             with JobLog(job.job_id) as log:
                 log.info("Job started" if int(job.attempt) == 1 else "Job resumed from its checkpoint")

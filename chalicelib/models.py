@@ -89,6 +89,7 @@ class JobModel(Model):
     n_retry_failed = NumberAttribute(default=0)
     control = UnicodeAttribute(null=True)  # "stop" | "pause" | "force": asked, not yet done
     park_token = UnicodeAttribute(null=True)  # task token of a paused execution
+    slot_token = UnicodeAttribute(null=True)  # task token of the execution waiting for the slot
     ticket = NumberAttribute(null=True)  # FIFO ticket in the workspace queue
     execution_arn = UnicodeAttribute(null=True)
     attempt = NumberAttribute(default=1)
@@ -347,7 +348,6 @@ class SemaphoreModel(Model):
     owner = UnicodeAttribute(null=True)  # LOCK: the job holding the slot
     next_ticket = NumberAttribute(null=True)  # LOCK: last ticket handed out
     job_id = UnicodeAttribute(null=True)  # Q#: the waiting job
-    token = UnicodeAttribute(null=True)  # Q#: task token that wakes the waiting execution
 
 
 class CheckpointModel(Model):

@@ -3,18 +3,30 @@
 Items (table `semaphore`, hash key = workspace):
 - `LOCK`: `owner` = the attempt holding the slot (`<job id>#<attempt>`: a resumed job's new
   attempt is another owner than the one ending, so the late release of the one ending can never
-  free the slot the new one took), `next_ticket` = the last ticket handed out.
-- `Q#<ticket>`: a waiting job and the task token that wakes its execution.
+  free the slot the new one took), `next_ticket` = a counter that breaks ties between tickets.
+- `Q#<ticket>`: a waiting job. A ticket is the time the job joined the queue, in microseconds,
+  × 10,000 plus the counter: for a job started through the API, when the API queued it; for one
+  started straight on Step Functions, its execution's start time (`$$.Execution.StartTime`), so
+  such jobs queue in the order their executions started, as on AWS, whenever RegisterJob runs.
 
 Only the head of the queue may take the slot, with a conditional write on `owner`, so two jobs can
-never hold it and jobs run in ticket order. Release is idempotent and wakes the next head by
-answering its task token; a queued execution also re-checks on a timer, and a slot whose owner has
-already ended is taken back, so a lost wake-up or a crashed owner never blocks the queue.
+never hold it and jobs run in ticket order.
+
+Waking: a waiting execution's task token lives on its job item (`slot_token`). AcquireSlot writes
+its token there first and only then reads the job's status and the lock; a release frees the lock
+first and only then reads the head's token; a cancel ends the job first (the same write returns
+the token) and only then answers it. Each pair is two writes and two reads on single items, so
+whichever way they interleave one side sees the other: the waiter sees the free slot or the
+ended job, or the releaser/canceller answers the token that waiter is parked on. A token of an
+earlier round answered late wakes nobody, and costs nothing: the round after it looks again.
+A queued execution also re-checks on a timer, and a slot whose owner has already ended is taken
+back, so a crashed owner never blocks the queue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
@@ -26,7 +38,7 @@ LOCK = "LOCK"
 
 
 def _queue_key(ticket: int) -> str:
-    return f"Q#{ticket:012d}"
+    return f"Q#{ticket:024d}"
 
 
 def _conditional_failed(err: Exception) -> bool:
@@ -49,12 +61,17 @@ def ensure_lock(workspace: str) -> None:
             raise
 
 
-def take_ticket(workspace: str, job_id: str) -> int:
-    """Join the end of the workspace queue; returns the ticket (its place in FIFO order)."""
+TIE_BREAKS = 10_000
+
+
+def take_ticket(workspace: str, job_id: str, at: datetime | None = None) -> int:
+    """Join the workspace queue at time `at` (now by default); returns the ticket (its place in
+    FIFO order)."""
     ensure_lock(workspace)
     lock = SemaphoreModel(workspace, LOCK)
     lock.update(actions=[SemaphoreModel.next_ticket.add(1)])
-    ticket = int(lock.next_ticket or 0)
+    moment = at or datetime.now(UTC)
+    ticket = int(moment.timestamp() * 1_000_000) * TIE_BREAKS + int(lock.next_ticket or 0) % TIE_BREAKS
     SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id).save()
     return ticket
 
@@ -135,22 +152,13 @@ def _free_slot(workspace: str, owner_id: str) -> None:
             raise
 
 
-def try_acquire(workspace: str, job_id: str, ticket: int, token: str | None, *, attempt: int) -> SlotState:
+def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> SlotState:
     """Take the slot if this job is at the head of the queue and the slot is free.
 
-    The task token is stored first, so a release that happens after this check always finds a
-    token to wake; a release before it leaves the slot free for the check below.
+    The caller has stored its task token on the job before, so a release after this check
+    always finds the token to wake; a release before it leaves the slot free for the check.
     """
     entry_key = _queue_key(ticket)
-    if token:
-        try:
-            SemaphoreModel(workspace, entry_key).update(
-                actions=[SemaphoreModel.token.set(token)],
-                condition=SemaphoreModel.entry.exists(),
-            )
-        except UpdateError as err:
-            if not _conditional_failed(err):
-                raise
     owner = owner_of(job_id, attempt)
     lock = _lock(workspace)
     acquired = lock.owner == owner
@@ -164,16 +172,6 @@ def try_acquire(workspace: str, job_id: str, ticket: int, token: str | None, *, 
         _delete_entry(workspace, entry_key)
         return SlotState(True, 0)
     return SlotState(False, max(1, queue_position(workspace, ticket)))
-
-
-def waiting_token(workspace: str, ticket: int | None) -> str | None:
-    """The task token a queued execution waits on, if it has stored one."""
-    if ticket is None:
-        return None
-    try:
-        return SemaphoreModel.get(workspace, _queue_key(ticket), consistent_read=True).token
-    except SemaphoreModel.DoesNotExist:
-        return None
 
 
 def _delete_entry(workspace: str, entry_key: str) -> None:
@@ -209,6 +207,6 @@ def wake_next(workspace: str) -> None:
         if ended:
             _delete_entry(workspace, entry.entry)
             continue
-        if entry.token:
-            aws.send_task_success(entry.token, {"acquired": False, "woken": True})
+        if job.slot_token:
+            aws.send_task_success(job.slot_token, {"acquired": False, "woken": True})
         return

@@ -173,7 +173,7 @@ def _cancel_queued(job: JobModel) -> JobModel:
     with JobLog(job.job_id) as log:
         log.info("Job cancelled while queued")
     ticket = int(job.ticket) if job.ticket is not None else None
-    token = semaphore.waiting_token(job.workspace, ticket)
+    token = job.slot_token  # as the cancelling write left the job: see `semaphore`
     semaphore.release(job.workspace, job.job_id, ticket, attempt=int(job.attempt))
     if token:
         aws.send_task_success(token, {"acquired": False, "cancelled": True})

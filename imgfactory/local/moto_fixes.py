@@ -5,6 +5,9 @@ the local stack (never in the deployed code).
 - A stopped execution stays stopped: moto lets an error raised while a Map state unwinds after
   StopExecution (its own `AttributeError` on the iteration's abort details) overwrite the
   stopped state, so the execution ends FAILED (`States.Runtime`) instead of ABORTED.
+- A stopped execution is ABORTED at once: moto reports it only once its interpreter thread has
+  unwound, which waits for any Lambda task still running (a batch rendering), so the execution
+  read RUNNING, and nothing cleaned up after it, for as long as that task ran.
 - An execution started without a name gets a UUID as its name, as on AWS (moto names it
   `None`, so every such execution would share one name and RegisterJob one job id).
 """
@@ -22,6 +25,7 @@ def install() -> None:
     if _installed:
         return
     _keep_stopped_executions_stopped()
+    _abort_stopped_executions_at_once()
     _name_unnamed_executions()
     _installed = True
 
@@ -42,6 +46,24 @@ def _keep_stopped_executions_stopped() -> None:
 
     Environment.set_error = set_error_unless_stopped  # type: ignore[method-assign]
     Environment.set_timed_out = set_timed_out_unless_stopped  # type: ignore[method-assign]
+
+
+def _abort_stopped_executions_at_once() -> None:
+    import datetime
+
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.backend.execution import Execution
+
+    stop = Execution.stop
+
+    def stop_and_abort(self: Any, stop_date: datetime.datetime, error: str | None, cause: str | None) -> None:
+        was_running = self.exec_status == ExecutionStatus.RUNNING
+        stop(self, stop_date, error, cause)
+        if was_running:
+            self.exec_status = ExecutionStatus.ABORTED
+            self.stop_date = stop_date
+
+    Execution.stop = stop_and_abort  # type: ignore[method-assign]
 
 
 def _name_unnamed_executions() -> None:

@@ -30,19 +30,19 @@ def owner(workspace: str) -> str | None:
 def test_the_late_release_of_an_ending_attempt_does_not_free_the_resumed_attempts_slot(workspace):
     job_id, other = "job-" + workspace, "other-" + workspace
     first = semaphore.take_ticket(workspace, job_id)
-    assert semaphore.try_acquire(workspace, job_id, first, None, attempt=1).acquired
+    assert semaphore.try_acquire(workspace, job_id, first, attempt=1).acquired
 
     # The job failed and was resumed at once: attempt 2 queues while attempt 1, whose job has
     # moved on, has not run its release yet; another job queues behind.
     save_job(job_id, workspace, JobStatus.QUEUED, attempt=2)
     second = semaphore.take_ticket(workspace, job_id)
     behind = semaphore.take_ticket(workspace, other)
-    assert semaphore.try_acquire(workspace, job_id, second, None, attempt=2).acquired
+    assert semaphore.try_acquire(workspace, job_id, second, attempt=2).acquired
     assert owner(workspace) == f"{job_id}#2"
 
     semaphore.release(workspace, job_id, first, attempt=1)  # attempt 1's late release
     assert owner(workspace) == f"{job_id}#2"
-    assert not semaphore.try_acquire(workspace, other, behind, None, attempt=1).acquired
+    assert not semaphore.try_acquire(workspace, other, behind, attempt=1).acquired
 
 
 def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(workspace):
@@ -52,7 +52,7 @@ def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(works
     SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.set(f"{job_id}#2")])
     semaphore.drop_ticket(workspace, ticket)
     waiting = semaphore.take_ticket(workspace, other)
-    assert semaphore.try_acquire(workspace, other, waiting, None, attempt=1).acquired
+    assert semaphore.try_acquire(workspace, other, waiting, attempt=1).acquired
     assert owner(workspace) == f"{other}#1"
 
 
@@ -62,7 +62,7 @@ def test_a_lost_wake_up_is_made_good_by_the_recheck_timer(workspace):
     blocker = "blocker-" + workspace
     save_job(blocker, workspace, JobStatus.RUNNING, attempt=1)  # alive, holds the slot
     ticket = semaphore.take_ticket(workspace, blocker)
-    assert semaphore.try_acquire(workspace, blocker, ticket, None, attempt=1).acquired
+    assert semaphore.try_acquire(workspace, blocker, ticket, attempt=1).acquired
     job = start(workspace, generations=1)
     wait_status(job.job_id, "queued")
     # The slot is freed without waking anyone (as if the wake-up were lost).
