@@ -26,6 +26,7 @@ class Counters:
     lambda_seconds: float = 0.0
     lambda_seconds_by_function: Counter = field(default_factory=Counter)
     dynamodb: Counter = field(default_factory=Counter)
+    dynamodb_requests: int = 0  # round trips (a BatchWriteItem of 25 items is one)
     s3: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -34,6 +35,7 @@ class Counters:
             self.lambda_invocations, self.lambda_seconds = 0, 0.0
             self.lambda_seconds_by_function.clear()
             self.dynamodb.clear()
+            self.dynamodb_requests = 0
             self.s3.clear()
 
 
@@ -73,6 +75,7 @@ def _instrument() -> None:
         table = str(operation_kwargs.get("TableName", "batch")).rsplit("-", 1)[-1]
         with COUNTERS.lock:
             COUNTERS.dynamodb[(operation_name, table)] += items
+            COUNTERS.dynamodb_requests += 1
         return original(self, operation_name, operation_kwargs)
 
     Connection.dispatch = counting  # type: ignore[method-assign]
@@ -148,9 +151,11 @@ def run_job(
 
 
 def history(job: Any) -> list[dict[str, Any]]:
+    """Every event of the job's execution (all pages)."""
     from chalicelib import aws
 
-    return aws.sfn().get_execution_history(executionArn=job.execution_arn)["events"]
+    pages = aws.sfn().get_paginator("get_execution_history").paginate(executionArn=job.execution_arn)
+    return [event for page in pages for event in page["events"]]
 
 
 def markdown_table(header: list[str], rows: list[list[Any]]) -> str:

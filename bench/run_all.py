@@ -22,6 +22,7 @@ import export_memory  # noqa: E402
 import history_events  # noqa: E402
 import job_overhead  # noqa: E402
 import list_reads  # noqa: E402
+import many_workspaces  # noqa: E402
 import postprocess_throughput  # noqa: E402
 import provider_throughput  # noqa: E402
 import websocket_latency  # noqa: E402
@@ -40,6 +41,7 @@ SECTIONS = [
     ("8. Cold start per function", cold_start),
     ("9. Estimate against actual", estimate_accuracy),
     ("10. Throughput against a provider's latency", provider_throughput),
+    ("11. Many workspaces at once", many_workspaces),
 ]
 
 
