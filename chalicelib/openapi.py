@@ -508,6 +508,33 @@ def component_schemas() -> dict[str, Any]:
             ["id", "kind", "status", "total", "done"],
         ),
         "DeletionEnvelope": _obj({"deletion": _ref("Deletion")}, ["deletion"]),
+        "JobFilter": _obj(
+            {
+                "status": {"type": "string", "enum": [s.value for s in JobStatus]},
+                "q": {"type": "string", "maxLength": 200},
+                "from": {**_STR, "description": "A date (YYYY-MM-DD) or an ISO 8601 time"},
+                "to": {**_STR, "description": "A date (YYYY-MM-DD, inclusive) or an ISO 8601 time"},
+                "tz": {**_STR, "description": "IANA time zone for from/to"},
+                "sort": {"type": "string", "enum": ["newest", "oldest", "name"]},
+                "parent": {**_STR, "description": "Only the reruns of this job"},
+            },
+            additionalProperties=False,
+            description="The jobs list's filters; a bulk action over them covers at most 1000 jobs",
+        ),
+        "BulkPreview": _obj(
+            {
+                "action": {"type": "string", "enum": ["rerun", "delete", "export"]},
+                "matched": {**_INT, "description": "Jobs the selection covers"},
+                "ids": {"type": "array", "items": _STR, "description": "The first 100 of them"},
+                "would_refuse": {**_INT, "description": "Jobs the action would skip"},
+                "refused": {
+                    "type": "array",
+                    "items": _obj({"id": _STR, "reason": _STR}, ["id", "reason"]),
+                    "description": "The first 100 skipped, with why",
+                },
+            },
+            ["action", "matched", "ids", "would_refuse", "refused"],
+        ),
         "BulkDeleteResult": _obj(
             {
                 "deletion": _nullable(_ref("Deletion")),
@@ -748,10 +775,36 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
             ["image_ids"],
             additionalProperties=False,
         ),
-        "job_ids": _obj({"ids": {**_IDS, "maxItems": 100}}, ["ids"]),
+        "job_ids": _obj(
+            {
+                "ids": {**_IDS, "maxItems": 100},
+                "filter": {
+                    "allOf": [_ref("JobFilter")],
+                    "description": "Instead of ids: every job matching it",
+                },
+            }
+        ),
+        "bulk_preview": _obj(
+            {
+                "action": {"type": "string", "enum": ["rerun", "delete", "export"]},
+                "ids": {**_IDS, "maxItems": 100},
+                "filter": {
+                    "allOf": [_ref("JobFilter")],
+                    "description": "Instead of ids: every job matching it",
+                },
+            },
+            ["action"],
+            additionalProperties=False,
+        ),
         "export_jobs": _obj(
-            {"ids": {**_IDS, "maxItems": export_service.MAX_JOBS}, "destination": destination},
-            ["ids"],
+            {
+                "ids": {**_IDS, "maxItems": export_service.MAX_JOBS},
+                "filter": {
+                    "allOf": [_ref("JobFilter")],
+                    "description": "Instead of ids: every job matching it",
+                },
+                "destination": destination,
+            },
             additionalProperties=False,
         ),
         "export_images": _obj(
@@ -952,6 +1005,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                 "status", {"type": "string", "enum": [s.value for s in JobStatus]}, "Only jobs in this status"
             ),
             Param("q", {"type": "string", "maxLength": 200}, "Label or id contains this text"),
+            Param("parent", _STR, "Only the reruns of this job"),
             _FROM,
             _TO,
             _TZ,
@@ -962,10 +1016,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             _CURSOR,
         ),
     ),
+    ("POST", "/api/jobs/bulk/preview"): Operation(
+        "Dry-run a bulk action",
+        "jobs",
+        "How many jobs a bulk rerun, delete or export would cover (its `ids`, or every job matching "
+        "its `filter`) and which of them it would skip, without doing anything.",
+        response="BulkPreview",
+        body="bulk_preview",
+    ),
     ("POST", "/api/jobs/bulk/rerun"): Operation(
         "Rerun several jobs",
         "jobs",
-        "Each job is rerun from its current configuration, in the order given (all found, or a 404).",
+        "Each job is rerun from its current configuration, in the order given (`ids`) or the filter's "
+        "order (`filter`: every job matching it); all found, or a 404.",
         status=202,
         response="JobsEnvelope",
         response_description="Accepted: the new jobs are queued",

@@ -15,5 +15,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // The machine is shared: give a slow moment room without hiding a hang.
+    testTimeout: 30000,
   },
 });

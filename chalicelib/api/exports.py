@@ -41,7 +41,16 @@ def export_jobs() -> Response:
     from chalicelib import exports
 
     request = bp.current_request
-    return _created(exports.export_jobs(workspace_of(request), json_body(request)))
+    workspace, body = workspace_of(request), json_body(request)
+    if "filter" in body:  # every job matching the jobs list's filter, resolved here
+        from chalicelib.selection import MAX_MATCHING, selected_jobs
+
+        ids = selected_jobs(workspace, {"filter": body["filter"]}, MAX_MATCHING)
+        if not ids:
+            raise ValidationError("matches no job", field="filter")
+        rest = {key: value for key, value in body.items() if key != "filter"}
+        return _created(exports.export_jobs(workspace, {**rest, "ids": ids}, limit=MAX_MATCHING))
+    return _created(exports.export_jobs(workspace, body))
 
 
 @route(bp, "/api/jobs/{job_id}/export", methods=["GET"])

@@ -6,13 +6,10 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.common import date_param, int_param, json_body, query, route, workspace_of
+from chalicelib.api.common import int_param, json_body, query, route, workspace_of
 from chalicelib.errors import ValidationError
-from chalicelib.statuses import JobStatus
 
 bp = Blueprint(__name__)
-
-SORTS = ("newest", "oldest", "name")
 
 
 def _request() -> Any:
@@ -52,36 +49,25 @@ def estimate_job() -> dict[str, Any]:
 @route(bp, "/api/jobs", methods=["GET"])
 def list_jobs() -> dict[str, Any]:
     from chalicelib.repositories import jobs as job_repo
-    from chalicelib.repositories.jobs import JobQuery
     from chalicelib.repositories.pages import parse_limit
+    from chalicelib.selection import job_query
     from chalicelib.views import job_summary
 
     request = _request()
     params = query(request)
-    sort = params.get("sort") or "newest"
-    if sort not in SORTS:
-        raise ValidationError("must be one of newest, oldest, name", field="sort")
-    status = params.get("status") or None
-    if status is not None and status not in {s.value for s in JobStatus}:
-        raise ValidationError("is not a job status", field="status")
-    created_from = date_param(params, "from", end_of_day=False)
-    created_to = date_param(params, "to", end_of_day=True)
-    if created_from and created_to and created_from > created_to:
-        raise ValidationError("must not be after `to`", field="from")
-    text = (params.get("q") or "").strip() or None
-    if text is not None and len(text) > 200:
-        raise ValidationError("must be at most 200 characters", field="q")
-    wanted = JobQuery(
-        status=status,
-        created_from=created_from,
-        created_to=created_to,
-        text=text,
-        sort=sort,
-        limit=parse_limit(params.get("limit")),
-        cursor=params.get("cursor"),
-    )
+    wanted = job_query(params, limit=parse_limit(params.get("limit")), cursor=params.get("cursor"))
     items, cursor = job_repo.list_jobs(workspace_of(request), wanted)
     return {"items": [job_summary(job) for job in items], "next_cursor": cursor}
+
+
+@route(bp, "/api/jobs/bulk/preview", methods=["POST"])
+def bulk_preview() -> dict[str, Any]:
+    """A dry run of a bulk action: how many jobs it would touch and which it would skip."""
+    from chalicelib.services import jobs as job_service
+    from chalicelib.services.bulk_preview import preview_bulk
+
+    request = _request()
+    return preview_bulk(workspace_of(request), json_body(request), job_service.MAX_BULK)
 
 
 @route(bp, "/api/jobs/bulk/rerun", methods=["POST"])

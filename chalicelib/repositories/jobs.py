@@ -109,6 +109,7 @@ class JobQuery:
     created_from: datetime | None = None
     created_to: datetime | None = None
     text: str | None = None  # part of the label, or a job id
+    parent: str | None = None  # only the reruns of this job
     sort: str = "newest"  # newest | oldest | name
     limit: int = 25
     cursor: str | None = None
@@ -130,6 +131,8 @@ def list_jobs(workspace: str, query: JobQuery) -> tuple[list[JobModel], str | No
     index: Any
     if query.text:
         filters.append(JobModel.label_key.contains(query.text.strip().lower()))
+    if query.parent:
+        filters.append(JobModel.parent_id == query.parent)
     if query.sort == "name":
         index, hash_attr, key, range_attr = JobModel.by_name, "workspace", workspace, "label_key"
         range_condition = None

@@ -17,7 +17,7 @@ from chalicelib.errors import ConflictError, InvalidStateError, ValidationError
 from chalicelib.joblog import JobLog
 from chalicelib.models import ConfigModel, JobModel, label_key
 from chalicelib.repositories import jobs as job_repo
-from chalicelib.selection import selected_ids
+from chalicelib.selection import selected_jobs
 from chalicelib.services import settings as settings_service
 from chalicelib.settle import REJECTION, restore_images
 from chalicelib.statuses import ACTIVE_STATUSES, JobStatus
@@ -393,14 +393,15 @@ def delete_job(workspace: str, job_id: str) -> Any:
     return deletions.start(workspace, "jobs", [job_id])
 
 
-def _bulk_ids(body: dict[str, Any]) -> list[str]:
-    return selected_ids(body, "job", MAX_BULK)
+def _bulk_ids(workspace: str, body: dict[str, Any]) -> list[str]:
+    """The chosen ids, or every job matching the body's `filter`."""
+    return selected_jobs(workspace, body, MAX_BULK)
 
 
 def bulk_rerun(workspace: str, body: dict[str, Any]) -> list[JobModel]:
     """Rerun the selected jobs one after another, in the order given: each rerun takes its place
     in the workspace's FIFO queue, which lives in DynamoDB and survives any restart."""
-    ids = _bulk_ids(body)
+    ids = _bulk_ids(workspace, body)
     parents = [job_repo.get_job(job_id, workspace) for job_id in ids]  # all found, or a 404
     for parent in parents:
         if not parent.config_id:
@@ -413,4 +414,4 @@ def bulk_delete(workspace: str, body: dict[str, Any]) -> tuple[Any, list[dict[st
     unknown) with the reason."""
     from chalicelib import deletions
 
-    return deletions.delete_jobs(workspace, _bulk_ids(body))
+    return deletions.delete_jobs(workspace, _bulk_ids(workspace, body))

@@ -140,7 +140,7 @@ def test_lists_are_pages_of_items_with_a_cursor(document):
         assert {"items", "next_cursor"} <= set(schemas[name]["required"])
     listed = document["paths"]["/api/jobs"]["get"]["parameters"]
     by_name = {p["name"]: p["schema"] for p in listed}
-    assert set(by_name) == {"status", "q", "from", "to", "tz", "sort", "limit", "cursor"}
+    assert set(by_name) == {"status", "q", "parent", "from", "to", "tz", "sort", "limit", "cursor"}
     assert by_name["sort"]["enum"] == ["newest", "oldest", "name"]
     assert (by_name["limit"]["minimum"], by_name["limit"]["maximum"]) == (1, 100)
 

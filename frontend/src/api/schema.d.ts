@@ -308,6 +308,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/bulk/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry-run a bulk action
+         * @description How many jobs a bulk rerun, delete or export would cover (its `ids`, or every job matching its `filter`) and which of them it would skip, without doing anything.
+         */
+        post: operations["bulk_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/bulk/rerun": {
         parameters: {
             query?: never;
@@ -319,7 +339,7 @@ export interface paths {
         put?: never;
         /**
          * Rerun several jobs
-         * @description Each job is rerun from its current configuration, in the order given (all found, or a 404).
+         * @description Each job is rerun from its current configuration, in the order given (`ids`) or the filter's order (`filter`: every job matching it); all found, or a 404.
          */
         post: operations["bulk_rerun"];
         delete?: never;
@@ -823,6 +843,21 @@ export interface components {
                 };
                 id: string;
             }[];
+        };
+        BulkPreview: {
+            /** @enum {string} */
+            action: "rerun" | "delete" | "export";
+            /** @description The first 100 of them */
+            ids: string[];
+            /** @description Jobs the selection covers */
+            matched: number;
+            /** @description The first 100 skipped, with why */
+            refused: {
+                id: string;
+                reason: string;
+            }[];
+            /** @description Jobs the action would skip */
+            would_refuse: number;
         };
         /** @description The default configuration for new jobs. A job whose config names no keywords file and no keywords uses this keywords file. */
         DefaultConfig: {
@@ -1950,6 +1985,22 @@ export interface components {
         JobEnvelope: {
             job: components["schemas"]["JobSummary"];
         };
+        /** @description The jobs list's filters; a bulk action over them covers at most 1000 jobs */
+        JobFilter: {
+            /** @description A date (YYYY-MM-DD) or an ISO 8601 time */
+            from?: string;
+            /** @description Only the reruns of this job */
+            parent?: string;
+            q?: string;
+            /** @enum {string} */
+            sort?: "newest" | "oldest" | "name";
+            /** @enum {string} */
+            status?: "scheduled" | "queued" | "running" | "waiting_for_approval" | "paused" | "completed" | "failed" | "cancelled";
+            /** @description A date (YYYY-MM-DD, inclusive) or an ISO 8601 time */
+            to?: string;
+            /** @description IANA time zone for from/to */
+            tz?: string;
+        };
         JobList: {
             items: components["schemas"]["JobSummary"][];
             next_cursor: string | null;
@@ -2629,6 +2680,8 @@ export interface operations {
                 status?: "scheduled" | "queued" | "running" | "waiting_for_approval" | "paused" | "completed" | "failed" | "cancelled";
                 /** @description Label or id contains this text */
                 q?: string;
+                /** @description Only the reruns of this job */
+                parent?: string;
                 /** @description Created on or after: a date (YYYY-MM-DD, a whole day) or an ISO 8601 time */
                 from?: string;
                 /** @description Created on or before: a date (YYYY-MM-DD, inclusive) or an ISO 8601 time */
@@ -2718,7 +2771,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    ids: string[];
+                    /** @description Instead of ids: every job matching it */
+                    filter?: components["schemas"]["JobFilter"];
+                    ids?: string[];
                 };
             };
         };
@@ -2763,7 +2818,9 @@ export interface operations {
                          */
                         on_duplicate?: "append" | "overwrite";
                     };
-                    ids: string[];
+                    /** @description Instead of ids: every job matching it */
+                    filter?: components["schemas"]["JobFilter"];
+                    ids?: string[];
                 };
             };
         };
@@ -2793,6 +2850,38 @@ export interface operations {
             500: components["responses"]["ExportFailed"];
         };
     };
+    bulk_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "rerun" | "delete" | "export";
+                    /** @description Instead of ids: every job matching it */
+                    filter?: components["schemas"]["JobFilter"];
+                    ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     bulk_rerun: {
         parameters: {
             query?: never;
@@ -2803,7 +2892,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    ids: string[];
+                    /** @description Instead of ids: every job matching it */
+                    filter?: components["schemas"]["JobFilter"];
+                    ids?: string[];
                 };
             };
         };

@@ -1,7 +1,10 @@
-// #/jobs/<id>: one job, live: status, progress, actions, phases, statistics, logs, images and
-// its settings (as run, and as a rerun would use them).
+// #/jobs/<id>: one job, live: status, progress, actions, phases, statistics, logs, images, its
+// settings (as run beside what a rerun would use, editable) and its rerun lineage.
 
+import { useState } from "react";
 import { useParams } from "react-router";
+
+import type { Export, JobDetail } from "../../api/client";
 
 import { ApiError } from "../../api/errors";
 import { ErrorAlert } from "../../components/ErrorAlert";
@@ -13,8 +16,11 @@ import { jobLabel } from "../../lib/jobLabel";
 import { isActive, statusLabel } from "../../lib/status";
 import { useLiveJob, useLiveState } from "../../live/liveCache";
 import { useJob } from "../../queries/useJob";
-import { JobConfigPanel } from "./JobConfigPanel";
-import { ApprovalNotice, JobActions } from "./JobActions";
+import { EditSettingsModal } from "./EditSettingsModal";
+import { ApprovalNotice, JobActions, useRunJobAction } from "./JobActions";
+import { JobExportButton, JobExportStatus } from "./JobExport";
+import { Lineage } from "./Lineage";
+import { SettingsOverview } from "./SettingsOverview";
 import { JobStatistics } from "./JobStatistics";
 import { LogViewer } from "./LogViewer";
 import { ImageGrid } from "./ImageGrid";
@@ -27,6 +33,8 @@ export function JobPage() {
   const query = useJob(jobId);
   const job = query.data?.job;
   useTitle(job ? jobLabel(job) : "Job");
+  const [editing, setEditing] = useState<"save" | "rerun" | null>(null);
+  const [exported, setExported] = useState<Export | null>(null);
 
   if (query.error instanceof ApiError && query.error.status === 404) {
     return (
@@ -82,7 +90,10 @@ export function JobPage() {
                   ) : null}
                 </p>
               </div>
-              <JobActions job={job} />
+              <div className="job-actions-col">
+                <JobActions job={job} onRerunWithChanges={() => setEditing("rerun")} />
+                <JobExportButton job={job} onStarted={setExported} />
+              </div>
             </div>
             <ProgressBar value={job.progress} status={job.status} size="lg" testId="job-progress" />
             <div className="job-step-row">
@@ -101,6 +112,7 @@ export function JobPage() {
               ) : null}
             </div>
           </section>
+          <JobExportStatus started={exported} onDismiss={() => setExported(null)} />
           <ApprovalNotice job={job} />
           {job.error ? (
             <div className="notice notice-error" role="alert" data-testid="job-error">
@@ -123,9 +135,28 @@ export function JobPage() {
           </div>
           <LogViewer jobId={job.id} label={job.label} pollMs={pollMs} />
           <ImageGrid jobId={job.id} made={job.images_ok ?? 0} planned={job.images_planned} pollMs={pollMs} />
-          <JobConfigPanel job={job} />
+          <SettingsOverview job={job} onEdit={() => setEditing("save")} />
+          <Lineage job={job} />
+          {editing ? <Editing job={job} mode={editing} onDone={() => setEditing(null)} /> : null}
         </>
       )}
     </>
+  );
+}
+
+/** The Edit Settings modal: "Save Settings", or "Save and rerun" (seed 000's single-view rerun
+ * that lets the user change the settings first). */
+function Editing({ job, mode, onDone }: { job: JobDetail; mode: "save" | "rerun"; onDone: () => void }) {
+  const { run } = useRunJobAction(job);
+  return (
+    <EditSettingsModal
+      job={job}
+      saveLabel={mode === "rerun" ? "Save and rerun" : "Save Settings"}
+      onClose={onDone}
+      onSaved={() => {
+        onDone();
+        if (mode === "rerun") run("rerun");
+      }}
+    />
   );
 }

@@ -1,18 +1,30 @@
-// #/jobs: every job, filtered, sorted and paged by the API, the list's state in the URL.
+// #/jobs: every job, filtered, sorted and paged by the API, the list's state in the URL; a
+// selection kept across pages for bulk rerun, export and delete, or every job matching the filter.
 
-import { useCallback } from "react";
+import { useCallback, useMemo, useState } from "react";
 
-import { DataTable } from "../../components/DataTable";
+import type { Export, Job } from "../../api/client";
+import { errorMessage } from "../../api/errors";
+import { DataTable, selectColumn } from "../../components/DataTable";
+import { DestinationDialog } from "../../components/DestinationDialog";
 import { EmptyState } from "../../components/EmptyState";
+import { ExportStatus } from "../../components/ExportStatus";
+import { useToast } from "../../components/Toasts";
 import { useTableURLState } from "../../hooks/useTableURLState";
 import { useTitle } from "../../hooks/useTitle";
 import { userTimeZone } from "../../lib/format";
+import { jobLabel } from "../../lib/jobLabel";
 import { statusLabel } from "../../lib/status";
 import { useLiveJob } from "../../live/liveCache";
-import { useJobs } from "../../queries/useJobs";
 import type { JobListParams } from "../../queries/keys";
+import { useBulkDelete, useBulkExport, useBulkRerun } from "../../queries/useBulkJobs";
+import { useJobs } from "../../queries/useJobs";
+import { BulkBar } from "./BulkBar";
+import { BulkConfirm, plural } from "./BulkConfirm";
 import { JobFilters, type JobFilterValues } from "./JobFilters";
 import { jobColumns, jobRowProps } from "./jobColumns";
+import { RerunQueue } from "./RerunQueue";
+import { useJobSelection, type JobFilter } from "./useJobSelection";
 
 export const PAGE_SIZE = 25;
 const DEFAULTS: JobFilterValues = { status: "", from: "", to: "", q: "", sort: "newest" };
@@ -30,16 +42,73 @@ export function listParams(filters: JobFilterValues): JobListParams {
   };
 }
 
+type Dialog = "rerun" | "delete" | "export" | null;
+
 export function JobsPage() {
   useTitle("Jobs");
   useLiveJob("*");
+  const toast = useToast();
   const url = useTableURLState(DEFAULTS);
   const params = listParams(url.filters);
   const jobs = useJobs({ ...params, limit: PAGE_SIZE, cursor: url.cursor });
+  const pageJobs = useMemo(() => jobs.data?.items ?? [], [jobs.data]);
+  const picked = useJobSelection(pageJobs);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [queued, setQueued] = useState<Job[] | null>(null);
+  const [exporting, setExporting] = useState<Export | null>(null);
+  const rerun = useBulkRerun();
+  const remove = useBulkDelete();
+  const exportJobs = useBulkExport();
+
   const { setFilters } = url;
-  const onFilters = useCallback((changes: Partial<JobFilterValues>) => setFilters(changes), [setFilters]);
+  const { selection, clear } = picked;
+  const onFilters = useCallback(
+    (changes: Partial<JobFilterValues>) => {
+      if (selection.mode === "matching") clear(); // "every matching job" was for the old filter
+      setFilters(changes);
+    },
+    [setFilters, selection.mode, clear],
+  );
   const filtered = Boolean(url.filters.status || url.filters.from || url.filters.to || url.filters.q);
   const nextCursor = jobs.data?.next_cursor ?? null;
+  const columns = useMemo(() => [selectColumn<Job>((job) => jobLabel(job)), ...jobColumns], []);
+  const pageFullySelected = pageJobs.length > 0 && pageJobs.every((job) => picked.rowSelection[job.id]);
+  const matchingFilter: JobFilter = Object.fromEntries(
+    Object.entries({ status: params.status, from: params.from, to: params.to, tz: params.tz, q: params.q, sort: params.sort }).filter(([, v]) => v),
+  );
+
+  const close = () => setDialog(null);
+  const runRerun = () =>
+    rerun.mutate(selection, {
+      onSuccess: (made) => {
+        close();
+        clear();
+        setQueued(made);
+        toast(`${plural(made.length, "rerun")} queued`, "success");
+      },
+      onError: (error) => {
+        close();
+        toast(errorMessage(error), "error");
+      },
+    });
+  const runDelete = () =>
+    remove.mutate(selection, {
+      onSuccess: (result) => {
+        close();
+        if (selection.mode === "matching") clear();
+        else picked.drop(result.deleted);
+        toast(
+          result.refused.length
+            ? `Deleted ${plural(result.deleted.length, "job")}; ${result.refused.length} could not be deleted`
+            : `Deleted ${plural(result.deleted.length, "job")}`,
+          result.refused.length ? "error" : "success",
+        );
+      },
+      onError: (error) => {
+        close();
+        toast(errorMessage(error), "error");
+      },
+    });
 
   return (
     <>
@@ -50,14 +119,29 @@ export function JobsPage() {
         </div>
       </div>
       <JobFilters values={url.filters} onChange={onFilters} />
+      {queued ? <RerunQueue jobs={queued} onDismiss={() => setQueued(null)} /> : null}
+      {exporting ? <ExportStatus started={exporting} onDismiss={() => setExporting(null)} /> : null}
+      <BulkBar
+        selection={selection}
+        count={picked.count}
+        pageFullySelected={pageFullySelected}
+        moreThanPage={Boolean(nextCursor) || url.page > 1}
+        onSelectMatching={() => picked.selectMatching(matchingFilter)}
+        onClear={clear}
+        onRerun={() => setDialog("rerun")}
+        onExport={() => setDialog("export")}
+        onDelete={() => setDialog("delete")}
+      />
       <div className="card card-flush">
         <DataTable
-          columns={jobColumns}
+          columns={columns}
           data={jobs.data?.items}
           getRowId={(job) => job.id}
           isLoading={jobs.isLoading}
           error={jobs.error}
           rowProps={jobRowProps}
+          rowSelection={picked.rowSelection}
+          onRowSelectionChange={picked.onRowSelectionChange}
           testId="jobs-table"
           empty={
             filtered ? (
@@ -77,6 +161,43 @@ export function JobsPage() {
           }}
         />
       </div>
+      {dialog === "rerun" || dialog === "delete" ? (
+        <BulkConfirm
+          action={dialog}
+          selection={selection}
+          busy={rerun.isPending || remove.isPending}
+          onCancel={close}
+          onConfirm={dialog === "rerun" ? runRerun : runDelete}
+        />
+      ) : null}
+      {dialog === "export" ? (
+        <DestinationDialog
+          title="Export selected jobs"
+          fileType="zip"
+          intro={
+            selection.mode === "matching"
+              ? "One ZIP: a spreadsheet per job matching this filter, and summary.txt."
+              : `One ZIP: a spreadsheet for each of the ${plural(picked.count ?? 0, "job")}, and summary.txt.`
+          }
+          busy={exportJobs.isPending}
+          error={exportJobs.error}
+          onCancel={() => {
+            exportJobs.reset();
+            close();
+          }}
+          onSubmit={(destination) =>
+            exportJobs.mutate(
+              { selection, destination },
+              {
+                onSuccess: (started) => {
+                  close();
+                  setExporting(started);
+                },
+              },
+            )
+          }
+        />
+      ) : null}
     </>
   );
 }
