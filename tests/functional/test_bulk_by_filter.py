@@ -25,7 +25,8 @@ def test_a_filter_selects_every_matching_job_and_the_dry_run_counts_them_first(a
     assert preview.status_code == 200, preview.text
     assert preview.json()["matched"] == 3 and preview.json()["would_refuse"] == 0
     assert set(preview.json()["ids"]) == set(ids)
-    assert {job["id"] for job in call(api, "GET", "/api/jobs", params={"q": tag}).json()["items"]} >= {*ids, other}
+    listed = call(api, "GET", "/api/jobs", params={"q": tag}).json()["items"]
+    assert {job["id"] for job in listed} >= {*ids, other}
 
     deleted = call(api, "POST", "/api/jobs/bulk/delete", json=selection)
     assert deleted.status_code == 202, deleted.text
