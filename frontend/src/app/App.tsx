@@ -8,6 +8,8 @@ import { createHashRouter, RouterProvider } from "react-router";
 import { forgetToken, getToken, UNAUTHORIZED_EVENT } from "../api/auth";
 import { ToastProvider } from "../components/Toasts";
 import { DashboardPage } from "../pages/dashboard/DashboardPage";
+import { FailedImagesPage } from "../pages/failed/FailedImagesPage";
+import { GalleryPage } from "../pages/gallery/GalleryPage";
 import { JobPage } from "../pages/job/JobPage";
 import { JobsPage } from "../pages/jobs/JobsPage";
 import { NewJobPage } from "../pages/new/NewJobPage";
@@ -26,6 +28,8 @@ export const routes = [
       { path: "jobs", element: <JobsPage /> },
       { path: "jobs/:jobId", element: <JobPage /> },
       { path: "new", element: <NewJobPage /> },
+      { path: "gallery", element: <GalleryPage /> },
+      { path: "failed", element: <FailedImagesPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -40,6 +40,8 @@ function MainNav() {
         Dashboard
       </NavLink>
       <NavLink to="/jobs">Jobs</NavLink>
+      <NavLink to="/gallery">Gallery</NavLink>
+      <NavLink to="/failed">Failed images</NavLink>
     </nav>
   );
 }

@@ -1,7 +1,7 @@
 // How live messages reach the query cache: a `status` or `progress` message patches the job
 // where it is cached and marks the job and the job lists stale; `log` marks the job's log stale,
-// `image` the job's images. Queries poll as a safety net: fast while the connection is down,
-// slowly while it is live (`usePollInterval`).
+// `image` the job's images and the image lists (gallery, failed images). Queries poll as a
+// safety net: fast while the connection is down, slowly while it is live (`usePollInterval`).
 
 import type { QueryClient } from "@tanstack/react-query";
 import { useQueryClient } from "@tanstack/react-query";
@@ -34,6 +34,7 @@ export function applyLiveMessage(client: QueryClient, message: LiveMessage, late
     later(keys.jobLogs(jobId));
   } else if (message.type === "image") {
     later(keys.jobImages(jobId));
+    later(keys.imageLists()); // the gallery and Failed Images Review show it without a reload
   }
 }
 

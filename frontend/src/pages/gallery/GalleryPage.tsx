@@ -1,0 +1,313 @@
+// The gallery (#/gallery): the workspace's images across jobs, as a grid or a list, filtered and
+// sorted from the URL, counted (Total, Pass, Fail, Pending) for the filter, pages on the API's
+// cursor ("Load more"), selectable (one, a shift range, the page, or every match) to export as
+// a ZIP with its spreadsheet or to delete. New images appear live (the WebSocket `image` message).
+
+import { useCallback, useMemo, useRef, useState } from "react";
+
+import type { Image } from "../../api/client";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { ExportDestinationDialog } from "../../components/ExportDestinationDialog";
+import { StatusBadge } from "../../components/StatusBadge";
+import { useToast } from "../../components/Toasts";
+import { useTableURLState } from "../../hooks/useTableURLState";
+import { useTitle } from "../../hooks/useTitle";
+import { formatShortDateTime, userTimeZone } from "../../lib/format";
+import { useLiveJob } from "../../live/liveCache";
+import type { ImageListParams } from "../../queries/keys";
+import { allMatchingIds, useDeleteImages, useExportImages, useImageList } from "../../queries/useImages";
+import { useJobs } from "../../queries/useJobs";
+import { GalleryImageDialog } from "./GalleryImageDialog";
+
+const PAGE = 24;
+const STATUSES = [
+  ["approved", "Approved"],
+  ["qc_failed", "QC Failed"],
+  ["processing", "Processing"],
+  ["retry_pending", "Retry Pending"],
+  ["retry_failed", "Retry Failed"],
+] as const;
+const DEFAULTS = { status: "", job_id: "", q: "", from: "", to: "", sort: "newest", view: "grid", per_page: String(PAGE) };
+
+export function GalleryPage() {
+  useTitle("Gallery");
+  useLiveJob("*");
+  const notify = useToast();
+  const url = useTableURLState(DEFAULTS);
+  const { filters } = url;
+  const params = useMemo<ImageListParams>(() => {
+    const perPage = Math.min(Math.max(Number(filters.per_page) || PAGE, 1), 200);
+    const out: Record<string, string | number> = { limit: perPage, sort: filters.sort };
+    for (const name of ["status", "job_id", "q", "from", "to"] as const) if (filters[name]) out[name] = filters[name];
+    if (filters.from || filters.to) out.tz = userTimeZone();
+    return out as ImageListParams;
+  }, [filters]);
+  const list = useImageList(params);
+  const jobs = useJobs({ limit: 100 });
+  const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const raw = list.data?.pages[0]?.counts ?? null;
+  const counts = raw
+    ? {
+        total: raw.total ?? 0,
+        approved: raw.approved ?? 0,
+        failed: (raw.qc_failed ?? 0) + (raw.retry_failed ?? 0),
+        pending: (raw.processing ?? 0) + (raw.retry_pending ?? 0),
+      }
+    : null;
+
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const anchor = useRef<number | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  const [asking, setAsking] = useState<"export" | "delete" | null>(null);
+  const remove = useDeleteImages();
+  const exporter = useExportImages();
+
+  const toggle = (index: number, shift: boolean) => {
+    setAllMatching(false);
+    setSelected((current) => {
+      const next = new Set(current);
+      const id = items[index]?.id;
+      if (!id) return current;
+      if (shift && anchor.current !== null) {
+        const [low, high] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
+        for (const image of items.slice(low, high + 1)) next.add(image.id);
+      } else if (next.has(id)) next.delete(id);
+      else next.add(id);
+      anchor.current = index;
+      return next;
+    });
+  };
+  const clear = () => {
+    setSelected(new Set());
+    setAllMatching(false);
+  };
+  const chosenIds = async (): Promise<string[]> => {
+    if (!allMatching) return [...selected];
+    const { limit: _limit, ...filter } = params as Record<string, unknown>;
+    return allMatchingIds(filter as ImageListParams);
+  };
+  const move = useCallback(
+    (step: -1 | 1) => setOpen((index) => (index === null ? index : Math.min(Math.max(index + step, 0), items.length - 1))),
+    [items.length],
+  );
+  const count = allMatching ? (counts?.total ?? selected.size) : selected.size;
+  const jobLabel = (id: string) => jobs.data?.items.find((job) => job.id === id)?.label ?? id.slice(0, 8);
+
+  return (
+    <div className="page" data-testid="gallery-page">
+      <div className="page-head">
+        <h1>Gallery</h1>
+        <div className="counts" data-testid="gallery-counts">
+          <span data-testid="count-total">Total {counts?.total ?? "…"}</span>
+          <span className="count-pass" data-testid="count-pass">
+            Pass {counts?.approved ?? "…"}
+          </span>
+          <span className="count-fail" data-testid="count-fail">
+            Fail {counts?.failed ?? "…"}
+          </span>
+          <span className="count-pending" data-testid="count-pending">
+            Pending {counts?.pending ?? "…"}
+          </span>
+        </div>
+      </div>
+      <div className="toolbar" data-testid="gallery-filters">
+        <div className="toolbar-field">
+          <label htmlFor="gallery-status">QC status</label>
+          <select id="gallery-status" data-testid="filter-status" value={filters.status} onChange={(e) => url.setFilters({ status: e.target.value })}>
+            <option value="">All</option>
+            {STATUSES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="toolbar-field">
+          <label htmlFor="gallery-job">Job</label>
+          <select id="gallery-job" data-testid="filter-job" value={filters.job_id} onChange={(e) => url.setFilters({ job_id: e.target.value })}>
+            <option value="">All jobs</option>
+            {(jobs.data?.items ?? []).map((job) => (
+              <option key={job.id} value={job.id}>
+                {job.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="toolbar-field">
+          <label htmlFor="gallery-q">Search</label>
+          <input
+            id="gallery-q"
+            type="search"
+            data-testid="filter-q"
+            placeholder="prompt, title, description, tags"
+            defaultValue={filters.q}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") url.setFilters({ q: e.currentTarget.value.trim() });
+            }}
+          />
+        </div>
+        <div className="toolbar-field">
+          <label htmlFor="gallery-from">From</label>
+          <input id="gallery-from" type="date" data-testid="filter-from" value={filters.from} onChange={(e) => url.setFilters({ from: e.target.value })} />
+        </div>
+        <div className="toolbar-field">
+          <label htmlFor="gallery-to">To</label>
+          <input id="gallery-to" type="date" data-testid="filter-to" value={filters.to} onChange={(e) => url.setFilters({ to: e.target.value })} />
+        </div>
+        <div className="toolbar-field">
+          <label htmlFor="gallery-sort">Sort</label>
+          <select id="gallery-sort" data-testid="filter-sort" value={filters.sort} onChange={(e) => url.setFilters({ sort: e.target.value })}>
+            <option value="newest">Newest</option>
+            <option value="oldest">Oldest</option>
+            <option value="name">Name</option>
+          </select>
+        </div>
+        <span className="toolbar-spacer" />
+        <div className="toolbar-field">
+          <span>View</span>
+          <div>
+            <button type="button" className="btn btn-small" aria-pressed={filters.view === "grid"} data-testid="view-grid" onClick={() => url.setFilters({ view: "grid" })}>
+              Grid
+            </button>
+            <button type="button" className="btn btn-small" aria-pressed={filters.view === "list"} data-testid="view-list" onClick={() => url.setFilters({ view: "list" })}>
+              List
+            </button>
+          </div>
+        </div>
+      </div>
+      <div className="toolbar" data-testid="gallery-selection">
+        <button type="button" className="btn btn-small" data-testid="select-page" onClick={() => { setAllMatching(false); setSelected(new Set(items.map((i) => i.id))); }}>
+          Select page
+        </button>
+        <button type="button" className="btn btn-small" data-testid="select-all" onClick={() => setAllMatching(true)}>
+          Select all matching
+        </button>
+        {count ? (
+          <>
+            <span data-testid="selection-count">{count} selected</span>
+            <button type="button" className="btn btn-small" onClick={clear}>
+              Clear
+            </button>
+            <button type="button" className="btn btn-small btn-primary" data-testid="export-selected" onClick={() => setAsking("export")}>
+              Export ZIP
+            </button>
+            <button type="button" className="btn btn-small btn-danger-outline" data-testid="delete-selected" onClick={() => setAsking("delete")}>
+              Delete
+            </button>
+          </>
+        ) : null}
+        {exporter.data?.url ? (
+          <a className="btn btn-small" data-testid="export-link" href={exporter.data.url}>
+            Download {exporter.data.key?.split("/").pop()}
+          </a>
+        ) : null}
+      </div>
+      <ErrorAlert error={list.error} />
+      {items.length === 0 && !list.isLoading ? (
+        <EmptyState title="No images">No image matches these filters.</EmptyState>
+      ) : filters.view === "list" ? (
+        <table className="table" data-testid="gallery-list">
+          <thead>
+            <tr>
+              <th aria-label="Selected" />
+              <th>Image</th>
+              <th>Prompt</th>
+              <th>Job</th>
+              <th>Status</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((image, index) => (
+              <tr key={image.id} data-testid="gallery-row" data-image-id={image.id}>
+                <td>
+                  <input type="checkbox" aria-label="Select image" checked={allMatching || selected.has(image.id)} onChange={() => undefined} onClick={(e) => toggle(index, e.shiftKey)} />
+                </td>
+                <td>
+                  <button type="button" className="image-button" onClick={() => setOpen(index)} aria-label={`View image: ${image.keyword}`}>
+                    <Thumb image={image} small />
+                  </button>
+                </td>
+                <td>{image.title || image.prompt}</td>
+                <td>{jobLabel(image.job_id)}</td>
+                <td>
+                  <StatusBadge status={image.status} size="sm" />
+                </td>
+                <td>{formatShortDateTime(image.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <div className="image-grid" data-testid="gallery-grid">
+          {items.map((image, index) => (
+            <figure key={image.id} className="image-tile" data-testid="gallery-tile" data-image-id={image.id} data-status={image.status}>
+              <button type="button" className="image-button" title={image.prompt ?? ""} aria-label={`View image: ${image.keyword}`} onClick={() => setOpen(index)}>
+                <Thumb image={image} />
+              </button>
+              <figcaption>
+                <input type="checkbox" aria-label="Select image" data-testid="select-image" checked={allMatching || selected.has(image.id)} onChange={() => undefined} onClick={(e) => toggle(index, e.shiftKey)} />
+                <span className="image-keyword">{image.keyword ?? "—"}</span>
+                <StatusBadge status={image.status} size="sm" />
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      )}
+      {list.hasNextPage ? (
+        <div className="card-foot">
+          <button type="button" className="btn" data-testid="gallery-more" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            Load more
+          </button>
+        </div>
+      ) : null}
+      {open !== null && items[open] ? <GalleryImageDialog image={items[open]} onClose={() => setOpen(null)} onMove={move} /> : null}
+      {asking === "export" ? (
+        <ExportDestinationDialog
+          title={`Export ${count} image(s) as a ZIP`}
+          busy={exporter.isPending}
+          onCancel={() => setAsking(null)}
+          onConfirm={(destination) => {
+            setAsking(null);
+            void chosenIds().then((ids) =>
+              exporter.mutate({ ids, destination }, { onError: (error) => notify(`Export failed: ${error.message}`, "error") }),
+            );
+          }}
+        />
+      ) : null}
+      {asking === "delete" ? (
+        <ConfirmDialog
+          title={`Delete ${count} image(s)?`}
+          confirmLabel="Delete"
+          danger
+          busy={remove.isPending}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            setAsking(null);
+            void chosenIds().then((ids) =>
+              remove.mutate(ids, {
+                onSuccess: () => {
+                  clear();
+                  notify(`Deleted ${ids.length} image(s)`);
+                },
+                onError: (error) => notify(`Delete failed: ${error.message}`, "error"),
+              }),
+            );
+          }}
+        >
+          The images, their files and their metadata are deleted. This cannot be undone.
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+/** A thumbnail loaded only when it scrolls into view; its first URL is kept so it never reloads. */
+function Thumb({ image, small = false }: { image: Image; small?: boolean }) {
+  const first = useRef(image.thumbnail_url ?? image.url ?? null);
+  if (!first.current) return <span className="image-missing">No preview</span>;
+  return <img src={first.current} alt={image.prompt ?? image.keyword ?? ""} loading="lazy" decoding="async" width={small ? 64 : undefined} data-testid="gallery-thumb" />;
+}
