@@ -36,11 +36,15 @@ test("a status message sets the status and marks the log stale for its last line
   expect(stale).toContain(JSON.stringify(keys.jobLogs("j1")));
 });
 
-test("log and image messages only mark the job's log or images stale", () => {
+test("log and image messages only mark the job's log, or its images and the image lists, stale", () => {
   const client = cachedJob(10);
   const stale: string[] = [];
   applyLiveMessage(client, { type: "log", job_id: "j1", seq: 3 }, (key) => stale.push(JSON.stringify(key)));
   applyLiveMessage(client, { type: "image", job_id: "j1" }, (key) => stale.push(JSON.stringify(key)));
-  expect(stale).toEqual([JSON.stringify(keys.jobLogs("j1")), JSON.stringify(keys.jobImages("j1"))]);
+  expect(stale).toEqual([
+    JSON.stringify(keys.jobLogs("j1")),
+    JSON.stringify(keys.jobImages("j1")),
+    JSON.stringify(keys.imageLists()), // the gallery and Failed Images Review
+  ]);
   expect(read(client).progress).toBe(10);
 });
