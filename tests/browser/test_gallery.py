@@ -196,7 +196,7 @@ def test_the_gallery_filters_opens_selects_across_pages_and_exports(console: Con
     expect(page.get_by_test_id("selection-count")).to_have_text("7 selected")
     chosen = [tiles.nth(i).get_attribute("data-image-id") for i in range(7)]
     page.get_by_test_id("export-selected").click()
-    page.get_by_test_id("export-dialog").get_by_test_id("export-confirm").click()
+    page.get_by_test_id("destination-submit").click()
     link = page.get_by_test_id("export-link")
     expect(link).to_be_visible(timeout=60_000)
     archive = zipfile.ZipFile(io.BytesIO(requests.get(link.get_attribute("href"), timeout=30).content))

@@ -6,14 +6,10 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 
 import { api, unwrap, type Schemas } from "../api/client";
 import { keys, type ImageListParams } from "./keys";
+import type { Destination as ExportDestination } from "./useBulkJobs";
 
 export type Deletion = Schemas["Deletion"];
-export type ExportDestination = {
-  kind: "default" | "custom";
-  folder?: string;
-  filename?: string;
-  on_duplicate?: "append" | "overwrite";
-};
+export type { Destination as ExportDestination } from "./useBulkJobs";
 
 export function useImageList(params: ImageListParams, refetchInterval: number | false = false) {
   return useInfiniteQuery({

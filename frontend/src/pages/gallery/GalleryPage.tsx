@@ -9,7 +9,7 @@ import type { Image } from "../../api/client";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { ExportDestinationDialog } from "../../components/ExportDestinationDialog";
+import { DestinationDialog } from "../../components/DestinationDialog";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/Toasts";
 import { useTableURLState } from "../../hooks/useTableURLState";
@@ -266,11 +266,14 @@ export function GalleryPage() {
       ) : null}
       {open !== null && items[open] ? <GalleryImageDialog image={items[open]} onClose={() => setOpen(null)} onMove={move} /> : null}
       {asking === "export" ? (
-        <ExportDestinationDialog
+        <DestinationDialog
           title={`Export ${count} image(s) as a ZIP`}
+          fileType="zip"
+          intro="A ZIP of the images with a spreadsheet (.xlsx) of their metadata."
           busy={exporter.isPending}
+          error={exporter.error}
           onCancel={() => setAsking(null)}
-          onConfirm={(destination) => {
+          onSubmit={(destination) => {
             setAsking(null);
             void chosenIds().then((ids) =>
               exporter.mutate({ ids, destination }, { onError: (error) => notify(`Export failed: ${error.message}`, "error") }),
