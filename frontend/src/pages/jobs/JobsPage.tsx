@@ -27,7 +27,13 @@ import { RerunQueue } from "./RerunQueue";
 import { useJobSelection, type JobFilter } from "./useJobSelection";
 
 export const PAGE_SIZE = 25;
-const DEFAULTS: JobFilterValues = { status: "", from: "", to: "", q: "", sort: "newest" };
+const DEFAULTS = { status: "", from: "", to: "", q: "", sort: "newest", limit: String(PAGE_SIZE) };
+
+/** The page size from the URL (`limit`, 1-100; 25 by default). */
+function pageSize(raw: string): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : PAGE_SIZE;
+}
 
 /** The API's query for the list's filters. */
 export function listParams(filters: JobFilterValues): JobListParams {
@@ -50,7 +56,7 @@ export function JobsPage() {
   const toast = useToast();
   const url = useTableURLState(DEFAULTS);
   const params = listParams(url.filters);
-  const jobs = useJobs({ ...params, limit: PAGE_SIZE, cursor: url.cursor });
+  const jobs = useJobs({ ...params, limit: pageSize(url.filters.limit), cursor: url.cursor });
   const pageJobs = useMemo(() => jobs.data?.items ?? [], [jobs.data]);
   const picked = useJobSelection(pageJobs);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -63,7 +69,7 @@ export function JobsPage() {
   const { setFilters } = url;
   const { selection, clear } = picked;
   const onFilters = useCallback(
-    (changes: Partial<JobFilterValues>) => {
+    (changes: Partial<JobFilterValues & { limit: string }>) => {
       if (selection.mode === "matching") clear(); // "every matching job" was for the old filter
       setFilters(changes);
     },
