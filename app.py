@@ -19,6 +19,7 @@ from chalicelib.api import (
     jobs,
     keywords,
     openapi,
+    queue,
     session,
     settings,
     stats,
@@ -40,6 +41,7 @@ app.register_blueprint(keywords.bp)
 app.register_blueprint(exports.bp)
 app.register_blueprint(approvals.bp)
 app.register_blueprint(deletions.bp)
+app.register_blueprint(queue.bp)
 app.register_blueprint(openapi.bp)
 
 

@@ -457,6 +457,42 @@ def component_schemas() -> dict[str, Any]:
             ["items", "next_cursor"],
         ),
         "ApprovalCount": _obj({"count": _INT}, ["count"]),
+        "Queue": _obj(
+            {
+                "running": _nullable(_obj({"id": _STR, "label": _STR, "status": _STR})),
+                "items": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "position": {**_INT, "description": "1 = the next job to take the slot"},
+                            "id": _STR,
+                            "label": _STR,
+                            "images": _INT,
+                            "status": _STR,
+                            "created_at": _TIME,
+                            "estimated_start": {
+                                **_TIME,
+                                "description": "Now + what the running job has left + the estimates ahead",
+                            },
+                            "eta_s": _NUM,
+                        },
+                        ["position", "id", "label", "images", "estimated_start"],
+                    ),
+                },
+                "scheduled": {"type": "array", "items": {"type": "object"}},
+                "total": _INT,
+                "next_cursor": _nullable(_STR),
+            },
+            ["items", "scheduled", "total", "next_cursor"],
+        ),
+        "QueueMove": _obj({"id": _STR, "position": _INT}, ["id", "position"]),
+        "QueueCancel": _obj(
+            {
+                "cancelled": {"type": "array", "items": _STR},
+                "refused": {"type": "array", "items": _obj({"id": _STR, "error": {"type": "object"}})},
+            },
+            ["cancelled", "refused"],
+        ),
         "RejectedImages": _obj(
             {
                 "rejected": {"type": "array", "items": _STR},
@@ -796,6 +832,21 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
             ["action"],
             additionalProperties=False,
         ),
+        "queue_move": {
+            "oneOf": [
+                _obj(
+                    {"to": {**_INT, "minimum": 1, "description": "1 = front"}},
+                    ["to"],
+                    additionalProperties=False,
+                ),
+                _obj(
+                    {"direction": {"type": "string", "enum": ["front", "up", "down", "back"]}},
+                    ["direction"],
+                    additionalProperties=False,
+                ),
+            ]
+        },
+        "queue_ids": _obj({"ids": {**_IDS, "maxItems": 100}}, ["ids"], additionalProperties=False),
         "export_jobs": _obj(
             {
                 "ids": {**_IDS, "maxItems": export_service.MAX_JOBS},
@@ -1128,6 +1179,35 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         response="RejectedImages",
         body="reject_images",
         errors=(400, 404, 409),
+    ),
+    ("GET", "/api/queue"): Operation(
+        "The queue",
+        "queue",
+        "The job holding the slot, then every queued job in run order with its position, label, "
+        "image count and estimated start time, then the scheduled jobs (they join the end of the "
+        "queue at their time).",
+        response="Queue",
+        query=(
+            Param("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}, "Page size"),
+            _CURSOR,
+        ),
+    ),
+    ("POST", "/api/queue/{job_id}/move"): Operation(
+        "Move a queued job",
+        "queue",
+        "To a position (`to`, 1 = front) or one place `up` / `down`, to the `front` or the `back`. "
+        "Atomic against releases and other moves: the job runs exactly where the queue shows it, "
+        "once. 409 if the job is not queued.",
+        response="QueueMove",
+        body="queue_move",
+        errors=(400, 404, 409),
+    ),
+    ("POST", "/api/queue/cancel"): Operation(
+        "Cancel queued jobs",
+        "queue",
+        "Cancels each queued or scheduled job listed; others are reported in `refused` with the reason.",
+        response="QueueCancel",
+        body="queue_ids",
     ),
     ("GET", "/api/approvals"): Operation(
         "The approval inbox",

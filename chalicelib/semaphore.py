@@ -10,7 +10,11 @@ Items (table `semaphore`, hash key = workspace):
   such jobs queue in the order their executions started, as on AWS, whenever RegisterJob runs.
 
 Only the head of the queue may take the slot, with a conditional write on `owner`, so two jobs can
-never hold it and jobs run in ticket order.
+never hold it and jobs run in queue order. The queue can be reordered (`chalicelib/job_queue.py`):
+a move permutes which job each `Q#` key holds, in one transaction that also sets each moved job's
+`ticket`, so deleting a job's own entry is conditional on the entry still holding that job, and
+follows the job's ticket when it has moved; a woken job that finds the slot free but is not the
+head (the queue was reordered after the wake-up) wakes the head.
 
 Waking: a waiting execution's task token lives on its job item (`slot_token`). AcquireSlot writes
 its token there first and only then reads the job's status and the lock; a release frees the lock
@@ -152,13 +156,21 @@ def _free_slot(workspace: str, owner_id: str) -> None:
             raise
 
 
+def current_ticket(job_id: str) -> int | None:
+    """The job's ticket now (a queue move may have changed it since the caller read the job)."""
+    try:
+        ticket = JobModel.get(job_id, consistent_read=True).ticket
+    except JobModel.DoesNotExist:
+        return None
+    return int(ticket) if ticket is not None else None
+
+
 def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> SlotState:
     """Take the slot if this job is at the head of the queue and the slot is free.
 
     The caller has stored its task token on the job before, so a release after this check
     always finds the token to wake; a release before it leaves the slot free for the check.
     """
-    entry_key = _queue_key(ticket)
     owner = owner_of(job_id, attempt)
     lock = _lock(workspace)
     acquired = lock.owner == owner
@@ -168,10 +180,12 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
             if lock.owner and _owner_has_ended(lock.owner):
                 _free_slot(workspace, lock.owner)
             acquired = _take_slot(workspace, owner)
+        elif head is not None and not lock.owner:
+            wake_next(workspace)  # reordered since we were woken: the head goes first
     if acquired:
-        _delete_entry(workspace, entry_key)
+        _leave_queue(workspace, job_id, ticket)
         return SlotState(True, 0)
-    return SlotState(False, max(1, queue_position(workspace, ticket)))
+    return SlotState(False, max(1, queue_position(workspace, current_ticket(job_id) or ticket)))
 
 
 def _delete_entry(workspace: str, entry_key: str) -> None:
@@ -181,12 +195,28 @@ def _delete_entry(workspace: str, entry_key: str) -> None:
         pass
 
 
+def _leave_queue(workspace: str, job_id: str, ticket: int | None) -> None:
+    """Delete the job's own queue entry, following its ticket if a move changed it."""
+    for _ in range(5):
+        if ticket is None:
+            return
+        try:
+            SemaphoreModel(workspace, _queue_key(ticket)).delete(condition=SemaphoreModel.job_id == job_id)
+            return
+        except DeleteError as err:
+            if not _conditional_failed(err):
+                raise
+        moved = current_ticket(job_id)
+        if moved == ticket:
+            return  # the entry is gone already
+        ticket = moved
+
+
 def release(workspace: str, job_id: str, ticket: int | None, *, attempt: int) -> None:
     """Give the slot back (if this attempt holds it) and leave the queue (if in it). Safe to call
     any number of times, from the job's own execution, the cleanup machine or a force stop."""
     _free_slot(workspace, owner_of(job_id, attempt))
-    if ticket is not None:
-        _delete_entry(workspace, _queue_key(ticket))
+    _leave_queue(workspace, job_id, ticket)
     wake_next(workspace)
 
 

@@ -117,6 +117,20 @@ def add_jobs_parser(sub: Any) -> None:
     command("rerun", "cmd_rerun", "start a new job from this job's current configuration")
     delete = command("delete", "cmd_delete", "delete the job, its images and objects")
     delete.add_argument("--no-wait", action="store_true", help="do not follow the background deletion")
+    queue = command(
+        "queue", "cmd_queue", "the queue in run order, with estimated start times", takes_id=False
+    )
+    queue.add_argument("--json", action="store_true", help="print the API's JSON")
+    move = command("move", "cmd_move", "move a queued job to another place in the queue")
+    where_to = move.add_mutually_exclusive_group(required=True)
+    where_to.add_argument("--to", type=_positive, metavar="N", help="to position N (1 = runs next)")
+    where_to.add_argument(
+        "--front", action="store_const", const="front", dest="direction", help="to the front"
+    )
+    where_to.add_argument("--up", action="store_const", const="up", dest="direction", help="one place up")
+    where_to.add_argument(
+        "--down", action="store_const", const="down", dest="direction", help="one place down"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -347,3 +347,40 @@ def cmd_delete(client: ApiClient, args: argparse.Namespace) -> int:
         return _fail(f"deleting job {job_id} failed: {deletion['error']}")
     print(f"Deleted job {job_id}: {deletion['images_deleted']} image(s), their files and log")
     return 0
+
+
+def format_queue(listing: dict[str, Any]) -> str:
+    running = listing.get("running")
+    lines = [f"Running: {running['label']} ({running['id'][:8]})" if running else "Running: nothing"]
+    if not listing["items"] and not listing.get("scheduled"):
+        return "\n".join([*lines, "The queue is empty."])
+    lines.append(f"{'#':>3}  {'ID':<8}  {'LABEL':<32}  {'IMAGES':>6}  ESTIMATED START")
+    for item in listing["items"]:
+        lines.append(
+            f"{item['position']:>3}  {item['id'][:8]:<8}  {_clip(item['label'], 32):<32}  "
+            f"{item['images']:>6}  {format_when(item['estimated_start'])}"
+        )
+    for item in listing.get("scheduled") or []:
+        lines.append(
+            f"{'-':>3}  {item['id'][:8]:<8}  {_clip(item['label'], 32):<32}  "
+            f"{item['images']:>6}  {format_when(item['estimated_start'])} (scheduled)"
+        )
+    return "\n".join(lines)
+
+
+def cmd_queue(client: ApiClient, args: argparse.Namespace) -> int:
+    listing = client.get("/api/queue")
+    if args.json:
+        _print_json(listing)
+    else:
+        print(format_queue(listing))
+    return 0
+
+
+def cmd_move(client: ApiClient, args: argparse.Namespace) -> int:
+    job_id = resolve_id(client, args.job_id)
+    body: dict[str, Any] = {"to": args.to} if args.to else {"direction": args.direction}
+    moved = client.post(f"/api/queue/{job_id}/move", body)
+    print(f"Moved {job_id[:8]} to position {moved['position']}")
+    print(format_queue(client.get("/api/queue")))
+    return 0

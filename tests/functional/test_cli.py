@@ -277,3 +277,56 @@ def _newest_waiting(running) -> str | None:
     )
     items = response.json()["items"]
     return items[0]["id"] if items else None
+
+
+def _post(running, path: str, body: dict) -> dict:
+    headers = {"Authorization": f"Bearer {running.token}"}
+    response = requests.post(f"{running.api.url}{path}", json=body, headers=headers, timeout=30)
+    assert response.status_code in (200, 202), response.text
+    return response.json()
+
+
+def test_jobs_queue_and_move_show_and_change_the_run_order(running, capsys):
+    first = _post(running, "/api/jobs", {"config": {**CONFIG, "generations": 1, "approval": True}})["job"]
+    wait_status(first["id"], "waiting_for_approval", timeout=60)
+    ids = [
+        _post(running, "/api/jobs", {"config": CONFIG, "label": f"cli queued {n}"})["job"]["id"]
+        for n in (1, 2)
+    ]
+    assert jobs(running, "queue") == 0
+    out = capsys.readouterr().out
+    assert out.index(ids[0][:8]) < out.index(ids[1][:8])
+    assert re.search(rf"^\s+1\s+{ids[0][:8]}\s+cli queued 1", out, re.M)
+
+    assert jobs(running, "move", ids[1][:8], "--to", "1") == 0
+    out = capsys.readouterr().out
+    assert f"Moved {ids[1][:8]} to position 1" in out
+    assert out.index(ids[1][:8], out.index("#")) < out.index(ids[0][:8])
+    assert jobs(running, "move", ids[1], "--down") == 0
+    capsys.readouterr()
+    assert jobs(running, "move", first["id"], "--front") == 1  # not queued: the server's 409
+    assert "not in the queue" in capsys.readouterr().err
+    _post(running, f"/api/jobs/{first['id']}/approve", {})
+    for job_id in ids:
+        wait_status(job_id, "completed", timeout=60)
+
+
+def test_run_estimate_prints_the_estimate_and_starts_nothing(running, tmp_path, capsys):
+    job_file = tmp_path / "job.json"
+    job_file.write_text(json.dumps({"config": {**CONFIG, "generations": 7}}))
+    before = requests.get(
+        f"{running.api.url}/api/jobs", headers={"Authorization": f"Bearer {running.token}"}, timeout=30
+    ).json()["items"]
+    options = ["--api", running.api.url, "--token", running.token]
+    assert main(["run", "--estimate", str(job_file), *options]) == 0
+    out = capsys.readouterr().out
+    assert "Images: 7 (7 generation(s) × 1 variation(s)), provider local" in out
+    assert re.search(r"^ETA: \d+m \d\ds", out, re.M)
+    assert "AWS: $" in out and "Provider fees: $0.0000" in out and "Total: $" in out
+    after = requests.get(
+        f"{running.api.url}/api/jobs", headers={"Authorization": f"Bearer {running.token}"}, timeout=30
+    ).json()["items"]
+    assert [j["id"] for j in after] == [j["id"] for j in before]
+    job_file.write_text(json.dumps({"config": {**CONFIG, "generations": 0}}))
+    assert main(["run", "--estimate", str(job_file), *options]) == 2
+    assert "generations" in capsys.readouterr().out

@@ -1,0 +1,212 @@
+"""The workspace queue as a user steers it: run order with estimated start times, moves, cancels.
+
+The queue is the semaphore's `Q#<ticket>` entries in key order (`chalicelib/semaphore.py`): the
+head is the next job to take the slot. A move never changes the keys; it permutes which job each
+key of the affected window holds, in one DynamoDB transaction that also sets each moved job's
+`ticket`, conditional on every entry still holding the job (and token) read and every job still
+being queued with that ticket. A release, an acquire or another move racing with it makes the
+transaction fail as a whole, and it is read and tried again: the queue is never half-moved, no
+job is lost or listed twice, and the one-job-per-workspace slot is untouched (moves only reorder
+waiting jobs). Jobs the move does not touch keep their relative order (a bulk rerun stays in
+order unless one of its jobs is moved).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import semaphore
+from chalicelib.errors import ConflictError, ValidationError
+from chalicelib.models import JobModel, SemaphoreModel
+from chalicelib.statuses import JobStatus
+
+MAX_WINDOW = 45  # entries one transaction rotates (2 items each; DynamoDB allows 100 per transaction)
+ATTEMPTS = 20
+QUEUED = JobStatus.QUEUED.value
+
+
+def entries(workspace: str) -> list[SemaphoreModel]:
+    """The queue in run order (every page of the workspace's `Q#` entries)."""
+    return list(SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True))
+
+
+def _ticket_of(entry: SemaphoreModel) -> int:
+    return int(entry.entry[2:])
+
+
+def _eta_s(job: JobModel) -> float:
+    return float((job.estimate or {}).get("eta_s") or 0.0)
+
+
+def queue_listing(workspace: str) -> dict[str, Any]:
+    """Every queued job in run order with its position and estimated start, then the scheduled
+    jobs (they join the end of the queue at their time)."""
+    from chalicelib.repositories import jobs as job_repo
+    from chalicelib.views import iso
+
+    now = job_repo.utcnow()
+    semaphore.ensure_lock(workspace)
+    lock = SemaphoreModel.get(workspace, semaphore.LOCK, consistent_read=True)
+    running = None
+    wait_s = 0.0
+    if lock.owner:
+        running = job_repo.find_job(lock.owner.partition("#")[0])
+        if running is not None and running.started_at is not None:
+            elapsed = (now - running.started_at).total_seconds()
+            wait_s = max(0.0, _eta_s(running) - elapsed)
+    listed = entries(workspace)
+    jobs = {job.job_id: job for job in JobModel.batch_get([e.job_id for e in listed if e.job_id])}
+    items: list[dict[str, Any]] = []
+    for entry in listed:
+        job = jobs.get(entry.job_id or "")
+        if job is None or job.status != QUEUED:
+            continue  # an entry being created or released
+        items.append(
+            {
+                "position": len(items) + 1,
+                "id": job.job_id,
+                "label": job.label,
+                "images": int(job.images_planned),
+                "status": job.status,
+                "created_at": iso(job.created_at),
+                "estimated_start": iso(now + timedelta(seconds=wait_s)),
+                "eta_s": _eta_s(job),
+            }
+        )
+        wait_s += _eta_s(job)
+    scheduled, _ = job_repo.list_jobs(
+        workspace, job_repo.JobQuery(status=JobStatus.SCHEDULED.value, sort="oldest", limit=100)
+    )
+    return {
+        "running": {"id": running.job_id, "label": running.label, "status": running.status}
+        if running is not None
+        else None,
+        "items": items,
+        "scheduled": [
+            {
+                "id": job.job_id,
+                "label": job.label,
+                "images": int(job.images_planned),
+                "status": job.status,
+                "scheduled_at": iso(job.scheduled_at),
+                "estimated_start": iso(max(job.scheduled_at, now + timedelta(seconds=wait_s)))
+                if job.scheduled_at
+                else None,
+                "eta_s": _eta_s(job),
+            }
+            for job in sorted(scheduled, key=lambda j: j.scheduled_at or now)
+        ],
+    }
+
+
+def target_position(current: int, length: int, body: dict[str, Any]) -> int:
+    """Where a move asks the job to go: `{"to": N}` (1 = front) or `{"direction": ...}`."""
+    unknown = sorted(set(body) - {"to", "direction"})
+    if unknown:
+        raise ValidationError(f"{unknown[0]} is an unknown key", field=unknown[0])
+    if ("to" in body) == ("direction" in body):
+        raise ValidationError("give either to (a position) or direction (front, up, down, back)", field="to")
+    if "to" in body:
+        to = body["to"]
+        if not isinstance(to, int) or isinstance(to, bool) or to < 1:
+            raise ValidationError("must be a position from 1 (the front of the queue)", field="to")
+        return min(to, length)
+    direction = body["direction"]
+    moves = {"front": 1, "up": current - 1, "down": current + 1, "back": length}
+    if direction not in moves:
+        raise ValidationError("must be one of front, up, down, back", field="direction")
+    return max(1, min(moves[direction], length))
+
+
+def move(workspace: str, job_id: str, body: dict[str, Any]) -> int:
+    """Move a queued job; returns its new position (1 = next to run)."""
+    if not isinstance(body, dict):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    for _ in range(ATTEMPTS):
+        listed = [e for e in entries(workspace) if e.job_id]
+        index = next((i for i, e in enumerate(listed) if e.job_id == job_id), None)
+        if index is None:
+            raise ConflictError(f"job {job_id} is not in the queue", field="job_id")
+        target = target_position(index + 1, len(listed), body) - 1
+        if target == index:
+            return index + 1
+        # One window at a time, the job moving by at most MAX_WINDOW - 1 places per transaction.
+        step = max(-(MAX_WINDOW - 1), min(MAX_WINDOW - 1, target - index))
+        if _rotate(workspace, listed, index, index + step):
+            if index + step == target:
+                semaphore.wake_next(workspace)  # the head may have changed while the slot is free
+                return target + 1
+            continue
+        time.sleep(0.01)
+    raise ConflictError("the queue kept changing; try the move again", field="job_id")
+
+
+def _rotate(workspace: str, listed: list[SemaphoreModel], source: int, target: int) -> bool:
+    """Move the entry at `source` to `target`, shifting the entries between by one; False when
+    something changed since `listed` was read (nothing is written then)."""
+    low, high = min(source, target), max(source, target)
+    window = listed[low : high + 1]
+    holders = [(e.job_id, e.token) for e in window]
+    if source < target:
+        moved = holders[1:] + holders[:1]
+    else:
+        moved = holders[-1:] + holders[:-1]
+    meta: Any = SemaphoreModel.Meta
+    connection = Connection(region=meta.region, host=meta.host)
+    try:
+        with TransactWrite(connection=connection) as transaction:
+            for entry, (old_job, old_token), (new_job, new_token) in zip(window, holders, moved, strict=True):
+                same_token = (
+                    SemaphoreModel.token == old_token if old_token else SemaphoreModel.token.does_not_exist()
+                )
+                token_action = (
+                    SemaphoreModel.token.set(new_token) if new_token else SemaphoreModel.token.remove()
+                )
+                transaction.update(
+                    SemaphoreModel(workspace, entry.entry),
+                    actions=[SemaphoreModel.job_id.set(new_job), token_action],
+                    condition=(SemaphoreModel.job_id == old_job) & same_token,
+                )
+                transaction.update(
+                    JobModel(new_job),
+                    actions=[JobModel.ticket.set(_ticket_of(entry))],
+                    condition=(JobModel.status == QUEUED)
+                    & (JobModel.ticket == _ticket_of(_entry_of(window, new_job))),
+                )
+    except TransactWriteError as err:
+        if getattr(err, "cause_response_code", None) == "TransactionCanceledException":
+            return False
+        raise
+    return True
+
+
+def _entry_of(window: list[SemaphoreModel], job_id: str) -> SemaphoreModel:
+    return next(e for e in window if e.job_id == job_id)
+
+
+def cancel_many(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Cancel queued (or scheduled) jobs; report those that could not be, with the reason."""
+    from chalicelib.errors import ImageFactoryError
+    from chalicelib.selection import selected_ids
+    from chalicelib.services import jobs as job_service
+
+    cancelled, refused = [], []
+    from chalicelib.repositories import jobs as job_repo
+
+    waiting = (QUEUED, JobStatus.SCHEDULED.value)
+    for job_id in selected_ids(body, "job", 100):
+        try:
+            job = job_repo.get_job(job_id, workspace)
+            if job.status not in waiting:
+                raise ConflictError(f"job {job_id} is {job.status}, not queued", field="ids")
+            job = job_service.request_stop(workspace, job_id)
+            cancelled.append(job.job_id)
+        except ImageFactoryError as err:
+            refused.append({"id": job_id, "error": err.to_dict()})
+    return {"cancelled": cancelled, "refused": refused}

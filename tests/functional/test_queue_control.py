@@ -1,0 +1,160 @@
+"""Queue control (issue #13): the queue in run order, moves that the FIFO semaphore honours
+through the real state machine, and moves racing with a release that never run two jobs at once,
+lose one or run one twice."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+
+from chalicelib import aws, job_queue
+from chalicelib.repositories import jobs as job_repo
+from chalicelib.services import jobs as job_service
+from tests.functional.helpers import config, images_of, start, wait_status, wait_until
+from tests.functional.test_http_api import api, call  # noqa: F401 - the api fixture
+
+
+def holder(workspace: str):
+    """A job that holds the slot until approved: the queue behind it stays put."""
+    job = start(workspace, generations=1, approval=True)
+    return wait_status(job.job_id, "waiting_for_approval")
+
+
+def queued(workspace: str, count: int) -> list[str]:
+    ids = []
+    for index in range(count):
+        job = job_service.start_job(workspace, {"config": config(1), "label": f"job {index + 1}"})
+        ids.append(job.job_id)
+    wait_until(lambda: len(job_queue.queue_listing(workspace)["items"]) == count)
+    return ids
+
+
+def order(workspace: str) -> list[str]:
+    return [item["id"] for item in job_queue.queue_listing(workspace)["items"]]
+
+
+def run_order(ids: list[str]) -> list[str]:
+    """The jobs by the moment they took the slot, checking that each started after the one
+    before had ended (one job running per workspace)."""
+    jobs = sorted((job_repo.get_job(i) for i in ids), key=lambda j: j.started_at)
+    for before, after in zip(jobs, jobs[1:], strict=False):
+        assert before.finished_at <= after.started_at, "two jobs of a workspace ran at once"
+    return [job.job_id for job in jobs]
+
+
+def executions_of(job_id: str) -> int:
+    job = job_repo.get_job(job_id)
+    machine = job.execution_arn.split(":execution:")[1].split(":")[0]
+    arn = job.execution_arn.replace(":execution:", ":stateMachine:").rsplit(":", 1)[0]
+    assert arn.endswith(machine)
+    listed = aws.sfn().list_executions(stateMachineArn=arn, maxResults=1000)["executions"]
+    return sum(1 for e in listed if e["name"] == job_id or e["name"].startswith(f"{job_id}-"))
+
+
+def test_move_the_third_to_the_front_and_they_run_in_the_new_order(workspace):
+    first = holder(workspace)
+    a, b, c = queued(workspace, 3)
+    assert order(workspace) == [a, b, c]
+    listing = job_queue.queue_listing(workspace)
+    assert [item["position"] for item in listing["items"]] == [1, 2, 3]
+    assert listing["running"]["id"] == first.job_id
+    starts = [item["estimated_start"] for item in listing["items"]]
+    assert starts == sorted(starts)
+
+    assert job_queue.move(workspace, c, {"direction": "front"}) == 1
+    assert order(workspace) == [c, a, b]
+    assert job_repo.get_job(c).step.startswith("Queued")
+
+    job_service.approve_job(workspace, first.job_id)  # the slot is released when it ends
+    for job_id in (a, b, c):
+        wait_status(job_id, "completed", timeout=60)
+    assert run_order([a, b, c]) == [c, a, b]
+
+
+def test_moves_by_position_up_and_down_keep_the_others_in_order(workspace):
+    first = holder(workspace)
+    ids = queued(workspace, 5)
+    job_queue.move(workspace, ids[0], {"to": 4})
+    assert order(workspace) == [ids[1], ids[2], ids[3], ids[0], ids[4]]
+    job_queue.move(workspace, ids[4], {"direction": "up"})
+    assert order(workspace) == [ids[1], ids[2], ids[3], ids[4], ids[0]]
+    job_queue.move(workspace, ids[1], {"direction": "down"})
+    assert order(workspace) == [ids[2], ids[1], ids[3], ids[4], ids[0]]
+    assert job_queue.move(workspace, ids[2], {"to": 99}) == 5  # past the end: the back
+    expected = [ids[1], ids[3], ids[4], ids[0], ids[2]]
+    assert order(workspace) == expected
+    cancelled = job_queue.cancel_many(workspace, {"ids": [ids[3], ids[4], first.job_id]})
+    assert cancelled["cancelled"] == [ids[3], ids[4]]
+    assert [r["id"] for r in cancelled["refused"]] == [first.job_id]  # not queued: left alone
+    expected = [ids[1], ids[0], ids[2]]
+    assert order(workspace) == expected
+    job_service.approve_job(workspace, first.job_id)
+    for job_id in expected:
+        wait_status(job_id, "completed", timeout=60)
+    assert run_order(expected) == expected
+    assert job_repo.get_job(ids[3]).status == "cancelled"
+
+
+@pytest.mark.slow
+def test_moves_racing_with_releases_never_run_two_jobs_or_lose_one(workspace):
+    rng = random.Random(13)
+    for round_number in range(20):
+        space = f"{workspace}-{round_number}"
+        first = holder(space)
+        ids = queued(space, 3)
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        def mover(
+            space: str = space,
+            ids: list[str] = ids,
+            stop: threading.Event = stop,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            while not stop.is_set():
+                try:
+                    job_queue.move(space, rng.choice(ids), {"to": rng.randint(1, 3)})
+                except Exception as err:  # noqa: BLE001 - a job that left the queue is a 409
+                    if "not in the queue" not in str(err):
+                        errors.append(err)
+
+        threads = [threading.Thread(target=mover) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        job_service.approve_job(space, first.job_id)
+        try:
+            for job_id in ids:
+                wait_status(job_id, "completed", timeout=90)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+        assert not errors, errors
+        run_order([first.job_id, *ids])  # one at a time
+        for job_id in ids:
+            assert len(images_of(job_id)) == 1 and int(job_repo.get_job(job_id).images_ok) == 1
+            assert executions_of(job_id) == 1  # run once
+        assert order(space) == []
+
+
+def test_queue_routes_over_http(api):  # noqa: F811
+    body = {"config": config(1, approval=True)}
+    first = call(api, "POST", "/api/jobs", json=body).json()["job"]["id"]
+    wait_status(first, "waiting_for_approval")
+    ids = [call(api, "POST", "/api/jobs", json={"config": config(1)}).json()["job"]["id"] for _ in range(2)]
+    wait_until(lambda: len(call(api, "GET", "/api/queue").json()["items"]) == 2)
+    moved = call(api, "POST", f"/api/queue/{ids[1]}/move", json={"to": 1})
+    assert moved.status_code == 200 and moved.json()["position"] == 1
+    assert [i["id"] for i in call(api, "GET", "/api/queue").json()["items"]] == [ids[1], ids[0]]
+    for bad, field in (({"to": 0}, "to"), ({"direction": "sideways"}, "direction"), ({}, "to")):
+        answer = call(api, "POST", f"/api/queue/{ids[0]}/move", json=bad)
+        assert answer.status_code == 400 and answer.json()["error"]["field"] == field
+    assert call(api, "POST", f"/api/queue/{first}/move", json={"to": 1}).status_code == 409
+    page = call(api, "GET", "/api/queue?limit=1").json()
+    assert len(page["items"]) == 1 and page["next_cursor"] and page["total"] == 2
+    cancelled = call(api, "POST", "/api/queue/cancel", json={"ids": ids}).json()
+    assert cancelled["cancelled"] == ids
+    call(api, "POST", f"/api/jobs/{first}/approve")
+    wait_status(first, "completed")
