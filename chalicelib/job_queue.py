@@ -13,6 +13,7 @@ order unless one of its jobs is moved).
 
 from __future__ import annotations
 
+import random
 import time
 from datetime import timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from chalicelib.models import JobModel, SemaphoreModel
 from chalicelib.statuses import JobStatus
 
 MAX_WINDOW = 45  # entries one transaction rotates (2 items each; DynamoDB allows 100 per transaction)
-ATTEMPTS = 20
+ATTEMPTS = 50
 QUEUED = JobStatus.QUEUED.value
 
 
@@ -143,7 +144,7 @@ def move(workspace: str, job_id: str, body: dict[str, Any]) -> int:
                 semaphore.wake_next(workspace)  # the head may have changed while the slot is free
                 return target + 1
             continue
-        time.sleep(0.01)
+        time.sleep(random.uniform(0.005, 0.05))  # someone else moved first: let them finish
     raise ConflictError("the queue kept changing; try the move again", field="job_id")
 
 
