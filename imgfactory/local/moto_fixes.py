@@ -10,6 +10,11 @@ the local stack (never in the deployed code).
   read RUNNING, and nothing cleaned up after it, for as long as that task ran.
 - An execution started without a name gets a UUID as its name, as on AWS (moto names it
   `None`, so every such execution would share one name and RegisterJob one job id).
+- DynamoDB writes are atomic, as on AWS: moto checks a write's condition and applies it in two
+  Python steps with no lock, so under the threaded server a conditional write, or a transaction
+  of several, could interleave with another write between its check and its apply (the queue's
+  moves are transactions racing with the semaphore's conditional writes). One lock around
+  moto's write operations makes each one indivisible; reads are left free.
 """
 
 from __future__ import annotations
@@ -27,7 +32,28 @@ def install() -> None:
     _keep_stopped_executions_stopped()
     _abort_stopped_executions_at_once()
     _name_unnamed_executions()
+    _make_dynamodb_writes_atomic()
     _installed = True
+
+
+def _make_dynamodb_writes_atomic() -> None:
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+
+    def atomic(method: Any) -> Any:
+        @functools.wraps(method)
+        def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(self, *args, **kwargs)
+
+        return locked
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+        setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
 
 
 def _keep_stopped_executions_stopped() -> None:
