@@ -700,6 +700,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue
+         * @description The job holding the slot, then every queued job in run order with its position, label, image count and estimated start time, then the scheduled jobs (they join the end of the queue at their time).
+         */
+        get: operations["get_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel queued jobs
+         * @description Cancels each queued or scheduled job listed; others are reported in `refused` with the reason.
+         */
+        post: operations["cancel_queued"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/{job_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a queued job
+         * @description To a position (`to`, 1 = front) or one place `up` / `down`, to the `front` or the `back`. Atomic against releases and other moves: the job runs exactly where the queue shows it, once. 409 if the job is not queued.
+         */
+        post: operations["move_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings": {
         parameters: {
             query?: never;
@@ -2114,6 +2174,43 @@ export interface components {
                 message: string;
             }[];
         };
+        Queue: {
+            items: {
+                /** Format: date-time */
+                created_at?: string;
+                /**
+                 * Format: date-time
+                 * @description Now + what the running job has left + the estimates ahead
+                 */
+                estimated_start: string;
+                eta_s?: number;
+                id: string;
+                images: number;
+                label: string;
+                /** @description 1 = the next job to take the slot */
+                position: number;
+                status?: string;
+            }[];
+            next_cursor: string | null;
+            running?: {
+                id?: string;
+                label?: string;
+                status?: string;
+            } | null;
+            scheduled: Record<string, never>[];
+            total: number;
+        };
+        QueueCancel: {
+            cancelled: string[];
+            refused: {
+                error?: Record<string, never>;
+                id?: string;
+            }[];
+        };
+        QueueMove: {
+            id: string;
+            position: number;
+        };
         RefreshedToken: {
             /** @description Seconds it stays valid */
             expires_in: number;
@@ -3518,6 +3615,97 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    get_queue: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    cancel_queued: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCancel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    move_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1 = front */
+                    to: number;
+                } | {
+                    /** @enum {string} */
+                    direction: "front" | "up" | "down" | "back";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueMove"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     get_settings: {
