@@ -3,7 +3,7 @@
 The queue is the semaphore's `Q#<ticket>` entries in key order (`chalicelib/semaphore.py`): the
 head is the next job to take the slot. A move never changes the keys; it permutes which job each
 key of the affected window holds, in one DynamoDB transaction that also sets each moved job's
-`ticket`, conditional on every entry still holding the job (and token) read and every job still
+`ticket`, conditional on every entry still holding the job read and every job still
 being queued with that ticket. A release, an acquire or another move racing with it makes the
 transaction fail as a whole, and it is read and tried again: the queue is never half-moved, no
 job is lost or listed twice, and the one-job-per-workspace slot is untouched (moves only reorder
@@ -153,7 +153,7 @@ def _rotate(workspace: str, listed: list[SemaphoreModel], source: int, target: i
     something changed since `listed` was read (nothing is written then)."""
     low, high = min(source, target), max(source, target)
     window = listed[low : high + 1]
-    holders = [(e.job_id, e.token) for e in window]
+    holders = [e.job_id for e in window]
     if source < target:
         moved = holders[1:] + holders[:1]
     else:
@@ -162,17 +162,11 @@ def _rotate(workspace: str, listed: list[SemaphoreModel], source: int, target: i
     connection = Connection(region=meta.region, host=meta.host)
     try:
         with TransactWrite(connection=connection) as transaction:
-            for entry, (old_job, old_token), (new_job, new_token) in zip(window, holders, moved, strict=True):
-                same_token = (
-                    SemaphoreModel.token == old_token if old_token else SemaphoreModel.token.does_not_exist()
-                )
-                token_action = (
-                    SemaphoreModel.token.set(new_token) if new_token else SemaphoreModel.token.remove()
-                )
+            for entry, old_job, new_job in zip(window, holders, moved, strict=True):
                 transaction.update(
                     SemaphoreModel(workspace, entry.entry),
-                    actions=[SemaphoreModel.job_id.set(new_job), token_action],
-                    condition=(SemaphoreModel.job_id == old_job) & same_token,
+                    actions=[SemaphoreModel.job_id.set(new_job)],
+                    condition=SemaphoreModel.job_id == old_job,
                 )
                 transaction.update(
                     JobModel(new_job),
