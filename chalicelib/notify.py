@@ -132,10 +132,21 @@ def publish(workspace: str, job_id: str, messages: list[dict[str, Any]]) -> None
 # --- connections ----------------------------------------------------------------------------
 
 
-def add_connection(connection_id: str, workspace: str) -> None:
-    from datetime import UTC, datetime
+# API Gateway closes a WebSocket connection after two hours at most: a record whose disconnect
+# never arrived expires (DynamoDB TTL) a little after that.
+CONNECTION_LIFETIME_S = 2 * 3600 + 600
 
-    ConnectionModel(connection_id, workspace=workspace, connected_at=datetime.now(UTC)).save()
+
+def add_connection(connection_id: str, workspace: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    ConnectionModel(
+        connection_id,
+        workspace=workspace,
+        connected_at=now,
+        expires_at=now + timedelta(seconds=CONNECTION_LIFETIME_S),
+    ).save()
 
 
 def subscribe(connection_id: str, topic: str) -> None:

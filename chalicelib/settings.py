@@ -181,12 +181,12 @@ def websocket_management_url(settings: Settings | None = None) -> str | None:
 
 
 def reset_settings() -> None:
-    """Forget cached settings and clients (the local stack calls this after setting the env)."""
+    """Forget cached settings and clients (the local stack calls this after setting the env);
+    the models follow the new settings on their next call."""
     get_settings.cache_clear()
     parameter_value.cache_clear()
-    from chalicelib import aws, models, notify, secrets
+    from chalicelib import aws, notify, secrets
 
     aws.reset_clients()
     notify.forget_senders()
     secrets.forget_cache()
-    models.bind_tables(get_settings())

@@ -15,24 +15,39 @@ from pathlib import Path
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
+
+from infra.nag import acknowledge
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
 class HostedConsole(Construct):
-    def __init__(self, scope: Stack, construct_id: str, *, rest_api_id: str, api_stage: str) -> None:
+    def __init__(
+        self,
+        scope: Stack,
+        construct_id: str,
+        *,
+        rest_api_id: str,
+        api_stage: str,
+        access_logs: s3.IBucket,
+        log_retention: logs.RetentionDays,
+    ) -> None:
         super().__init__(scope, construct_id)
+        # Retained like the images bucket (`cdk destroy` leaves it): emptying it on delete would
+        # take one more CDK function, without a log retention of its own.
         self.bucket = s3.Bucket(
             self,
             "Files",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
-            removal_policy=RemovalPolicy.DESTROY,
-            auto_delete_objects=True,
+            removal_policy=RemovalPolicy.RETAIN,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix="console/",
         )
         api_domain = f"{rest_api_id}.execute-api.{scope.region}.{scope.url_suffix}"
         api = origins.HttpOrigin(
@@ -45,6 +60,9 @@ class HostedConsole(Construct):
             "Distribution",
             comment="Image Factory console and API",
             default_root_object="index.html",
+            enable_logging=True,
+            log_bucket=access_logs,
+            log_file_prefix="cloudfront/",
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -70,6 +88,15 @@ class HostedConsole(Construct):
             # No invalidation (CDK's would need cloudfront:CreateInvalidation on every
             # distribution): files are cached five minutes, so a deploy shows within five.
             cache_control=[deployment.CacheControl.max_age(Duration.minutes(5))],
+            log_group=logs.LogGroup(
+                self, "DeployLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+            ),
+        )
+        acknowledge(
+            self.distribution,
+            "CFR4",
+            "Served under the default *.cloudfront.net certificate, whose TLS versions CloudFront "
+            "sets; a TLSv1.2_2021 policy needs a custom domain and certificate the stack does not own",
         )
         self.url = f"https://{self.distribution.distribution_domain_name}"
         CfnOutput(scope, "ConsoleUrl", value=self.url, description="The web console (and the API under /api)")

@@ -5,7 +5,6 @@ ARNs, by their fixed names."""
 from __future__ import annotations
 
 from aws_cdk import Stack
-from aws_cdk import aws_iam as iam
 from chalice.cdk import Chalice
 
 from chalicelib import settings as env
@@ -21,12 +20,8 @@ def builder_environment(stack: Stack, settings: Settings) -> dict[str, str]:
     return {variable: fixed_function_arn(stack, settings, name) for name, variable in WORKERS.items()}
 
 
-def wire_export_builder(stack: Stack, settings: Settings, chalice: Chalice, lambda_role: iam.IRole) -> None:
-    """Name the workers, and let the app's functions invoke them (and only them); the deletion
-    worker also invokes itself to carry on past its time limit."""
+def wire_export_builder(chalice: Chalice, settings: Settings) -> None:
+    """Name the workers (the API's role may invoke them, and the deletion worker itself, to carry
+    on past its time limit: `infra.roles`)."""
     for name in WORKERS:
         fix_function_name(chalice, settings, name)
-    workers = [fixed_function_arn(stack, settings, name) for name in WORKERS]
-    lambda_role.add_to_principal_policy(
-        iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=workers)
-    )

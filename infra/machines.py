@@ -6,16 +6,18 @@ offline is what deploys. Each machine's role may invoke only the functions its d
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Stack
+from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from chalicelib import asl
 from chalicelib.settings import Settings
+from infra.nag import acknowledge_wildcards
 
 # Execution ends that leave a job and its slot behind unless the cleanup machine runs.
 CLEANUP_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
@@ -43,9 +45,13 @@ def task_functions(machine: str) -> list[str]:
 
 
 def state_machines(
-    scope: Construct, settings: Settings, functions: dict[str, lambda_.IFunction]
+    scope: Construct,
+    settings: Settings,
+    functions: dict[str, lambda_.IFunction],
+    log_retention: logs.RetentionDays,
 ) -> dict[str, sfn.StateMachine]:
-    """Both machines, keyed like `asl.MACHINES`, each allowed to invoke only its own tasks."""
+    """Both machines, keyed like `asl.MACHINES`, each allowed to invoke only its own tasks,
+    traced with X-Ray and logging every event (without execution data: inputs carry prompts)."""
     arns = {name: function.function_arn for name, function in functions.items()}
     substitutions = asl.function_substitutions(arns)
     machines: dict[str, sfn.StateMachine] = {}
@@ -55,6 +61,18 @@ def state_machines(
             f"{machine.capitalize()}StateMachine",
             state_machine_name=machine_name(settings, machine),
             definition_body=sfn.DefinitionBody.from_string(asl.render(machine, substitutions)),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=logs.LogGroup(
+                    scope,
+                    f"{machine.capitalize()}StateMachineLogs",
+                    log_group_name=f"/aws/vendedlogs/states/{machine_name(settings, machine)}",
+                    retention=log_retention,
+                    removal_policy=RemovalPolicy.DESTROY,
+                ),
+                level=sfn.LogLevel.ALL,
+                include_execution_data=False,
+            ),
         )
         # Explicit, not grant_invoke: Chalice's functions are imported by ARN, and CDK refuses to
         # grant on an imported function once the stack has a concrete account.
@@ -67,6 +85,15 @@ def state_machines(
         )
         machines[machine] = state_machine
     return machines
+
+
+def acknowledge_machine_wildcards(machines: dict[str, sfn.StateMachine]) -> None:
+    for state_machine in machines.values():
+        acknowledge_wildcards(
+            state_machine,
+            "X-Ray and CloudWatch Logs' log delivery take no resource (CDK's tracing and logging "
+            "grants), and `<task function>:*` are the versions of this machine's own functions",
+        )
 
 
 def cleanup_rule(scope: Construct, job: sfn.IStateMachine, cleanup: sfn.IStateMachine) -> events.Rule:

@@ -48,25 +48,15 @@ class JobScheduler:
             env.ENV_SCHEDULER_ROLE_ARN: self.role.role_arn,
         }
 
-    def wire(self, chalice: Chalice, lambda_role: iam.IRole) -> None:
-        """Give the target function its fixed name, and let the app's functions create and
-        delete schedules in the group (passing only the scheduler's role)."""
-        fix_function_name(chalice, self.settings, TARGET_FUNCTION)
-        schedules = self.stack.format_arn(
+    def schedules_arn(self) -> str:
+        """The stage's schedules, which the API creates and deletes (`infra.roles`)."""
+        return self.stack.format_arn(
             service="scheduler",
             resource="schedule",
             resource_name=f"{schedule_group_name(self.settings)}/*",
         )
-        lambda_role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule"],
-                resources=[schedules],
-            )
-        )
-        lambda_role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["iam:PassRole"],
-                resources=[self.role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
-            )
-        )
+
+    def wire(self, chalice: Chalice) -> None:
+        """Give the target function its fixed name (the API's role may create schedules in the
+        group and pass only the scheduler's role: `infra.roles`)."""
+        fix_function_name(chalice, self.settings, TARGET_FUNCTION)

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ssm as ssm
 from chalice.cdk import Chalice
@@ -24,15 +24,27 @@ from constructs import Construct
 from chalicelib import asl, auth
 from chalicelib import settings as env
 from chalicelib.settings import Settings
+from infra.alarms import OperatorAlarms
 from infra.console import HostedConsole
-from infra.exports import builder_environment, wire_export_builder
-from infra.machines import cleanup_rule, machine_arn, machine_name, state_machines
+from infra.exports import WORKERS, builder_environment, wire_export_builder
+from infra.functions import fixed_function_arn
+from infra.machines import (
+    acknowledge_machine_wildcards,
+    cleanup_rule,
+    machine_arn,
+    machine_name,
+    state_machines,
+)
+from infra.nag import acknowledge, acknowledge_cdk_handlers
+from infra.roles import ROLE_OF_FUNCTION, FunctionRoles, RoleTargets, secrets_arn
 from infra.scheduler import JobScheduler
 from infra.tables import model_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The role Chalice generates for every function of the app (manage_iam_role defaults to true).
-LAMBDA_ROLE = "DefaultRole"
+# What Chalice writes as every function's role until `_function_roles` sets each one's.
+ROLE_SET_PER_FUNCTION = "arn:aws:iam::000000000000:role/set-per-function-by-infra-roles"
+# How long the functions' and machines' logs are kept.
+LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 # What `chalice package` names the WebSocket API and its stage in the SAM template.
 WEBSOCKET_API = "WebsocketAPI"
 WEBSOCKET_STAGE = "WebsocketAPIStage"
@@ -40,8 +52,9 @@ WEBSOCKET_URL_OUTPUT = "WebsocketConnectEndpointURL"
 # SSM parameters `/imgfactory/<stage>/<name>` holding the WebSocket API's URLs (`parameter_name`).
 MANAGEMENT_URL_PARAMETER = "websocket-management-url"
 WEBSOCKET_URL_PARAMETER = "websocket-url"
-# What `chalice package` names the REST API in the SAM template.
+# What `chalice package` names the REST API and its handler in the SAM template.
 REST_API = "RestAPI"
+REST_HANDLER = "APIHandler"
 
 
 class ImageFactoryStack(Stack):
@@ -53,6 +66,7 @@ class ImageFactoryStack(Stack):
     ) -> None:
         super().__init__(scope, id, **kwargs)
         self.tables = model_tables(self, settings)
+        self.access_logs = self._access_logs()
         self.bucket = self._bucket(console_origin)
         self.user_pool, self.user_pool_client = self._users(settings)
         job_name = machine_name(settings, "job")
@@ -69,11 +83,17 @@ class ImageFactoryStack(Stack):
             "ChaliceApp",
             source_dir=str(REPO_ROOT),
             stage_config={
+                # The stack's own roles (`infra.roles`) replace the one Chalice would generate;
+                # Chalice needs an ARN to start from, each function's own is set below.
+                "manage_iam_role": False,
+                "iam_role_arn": ROLE_SET_PER_FUNCTION,
+                # CloudFront (`infra.console`) is the API's edge: the API itself is regional.
+                "api_gateway_endpoint_type": "REGIONAL",
                 "environment_variables": {
                     **environment,
                     **self.scheduler.environment(),
                     **builder_environment(self, settings),
-                }
+                },
             },
         )
         self._authorize_with_pool()
@@ -81,21 +101,90 @@ class ImageFactoryStack(Stack):
         functions = {
             name: self.chalice.get_function(to_cfn_resource_name(name)) for name in asl.TASK_FUNCTIONS
         }
-        self.machines = state_machines(self, settings, functions)
+        self.machines = state_machines(self, settings, functions, LOG_RETENTION)
         cleanup_rule(self, self.machines["job"], self.machines["cleanup"])
         websocket_url = self.chalice.sam_template.get_output(WEBSOCKET_URL_OUTPUT).value
         self._websocket_parameters(settings, websocket_url)
-        self._grant_lambda_role(settings, job_name)
-        self.scheduler.wire(self.chalice, self.chalice.get_role(LAMBDA_ROLE))
-        wire_export_builder(self, settings, self.chalice, self.chalice.get_role(LAMBDA_ROLE))
+        self.roles = self._function_roles(settings, job_name)
+        self.scheduler.wire(self.chalice)
+        wire_export_builder(self.chalice, settings)
+        self.alarms = OperatorAlarms(
+            self,
+            "Alarms",
+            stage=settings.stage,
+            job_machine=self.machines["job"],
+            functions=self.function_names,
+        )
         rest_api = self.chalice.get_resource(REST_API)
-        self.console = HostedConsole(self, "Console", rest_api_id=rest_api.ref, api_stage=rest_api.stage_name)
+        self.console = HostedConsole(
+            self,
+            "Console",
+            rest_api_id=rest_api.ref,
+            api_stage=rest_api.stage_name,
+            access_logs=self.access_logs,
+            log_retention=LOG_RETENTION,
+        )
+        self._acknowledge_findings()
         CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
         CfnOutput(self, "WebsocketUrl", value=websocket_url)
         CfnOutput(self, "BucketName", value=self.bucket.bucket_name)
         CfnOutput(self, "JobStateMachineArn", value=self.machines["job"].state_machine_arn)
         CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)
+
+    def _function_roles(self, settings: Settings, job_name: str) -> FunctionRoles:
+        """Every function runs with its kind's role and logs into its own group, kept
+        `LOG_RETENTION`; a function without a kind in `ROLE_OF_FUNCTION` fails the synthesis."""
+        api_id = self.chalice.get_resource(WEBSOCKET_API).ref
+        roles = FunctionRoles(
+            self,
+            "FunctionRoles",
+            stage=settings.stage,
+            targets=RoleTargets(
+                tables=self.tables,
+                bucket=self.bucket,
+                job_machine=machine_arn(self, job_name),
+                job_executions=machine_arn(self, f"{job_name}:*", resource="execution"),
+                secrets=secrets_arn(self, settings.stage),
+                connections=self.format_arn(
+                    service="execute-api",
+                    resource=api_id,
+                    resource_name=f"{self._websocket_stage()}/POST/@connections/*",
+                ),
+                parameters=[
+                    self.format_arn(
+                        service="ssm",
+                        resource="parameter",
+                        resource_name=parameter_name(settings, name).lstrip("/"),
+                    )
+                    for name in (MANAGEMENT_URL_PARAMETER, WEBSOCKET_URL_PARAMETER)
+                ],
+                schedules=self.scheduler.schedules_arn(),
+                scheduler_role=self.scheduler.role.role_arn,
+                functions={name: fixed_function_arn(self, settings, name) for name in WORKERS},
+            ),
+        )
+        by_logical_id = {logical_id_of(name): name for name in ROLE_OF_FUNCTION}
+        self.function_names: dict[str, str] = {}
+        for child in self.chalice.sam_template.node.children:
+            if getattr(child, "cfn_resource_type", None) != "AWS::Serverless::Function":
+                continue
+            logical_id = child.node.id
+            if logical_id not in by_logical_id:
+                raise ValueError(f"function {logical_id} has no role: add it to infra.roles.ROLE_OF_FUNCTION")
+            name = by_logical_id[logical_id]
+            function = self.chalice.get_resource(logical_id)
+            function.add_property_override("Role", roles.role_for(name).role_arn)
+            log_group = logs.LogGroup(
+                self,
+                f"{logical_id}Logs",
+                log_group_name=f"/aws/lambda/{function.ref}",
+                retention=LOG_RETENTION,
+                removal_policy=RemovalPolicy.DESTROY,
+            )
+            roles.grant_logs(name, log_group)
+            self.function_names[name] = function.ref
+        return roles
 
     def _users(self, settings: Settings) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
         """Who may sign in: users an administrator creates (no self sign-up), and the app client
@@ -129,6 +218,52 @@ class ImageFactoryStack(Stack):
             f"{path}.providerARNs", [self.user_pool.user_pool_arn]
         )
 
+    def _access_logs(self) -> s3.Bucket:
+        """Where S3 and CloudFront write their access logs (ACLs on: CloudFront's logs need them)."""
+        bucket = s3.Bucket(
+            self,
+            "AccessLogs",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            lifecycle_rules=[s3.LifecycleRule(id="ExpireLogs", expiration=Duration.days(90))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(bucket, "S1", "The access log bucket itself: logging it into itself would loop")
+        return bucket
+
+    def _acknowledge_findings(self) -> None:
+        """cdk-nag findings on what Chalice and CDK generate, or that do not apply (`infra.nag`)."""
+        acknowledge(
+            self.chalice,
+            "APIG4",
+            "WebSocket routes: $connect verifies the Cognito ID token itself (browsers cannot send "
+            "an Authorization header on a WebSocket); $default and $disconnect serve only "
+            "connections $connect accepted",
+        )
+        acknowledge(
+            self.chalice,
+            "APIG1",
+            "The WebSocket stage: its handlers log every connection and message into their own log "
+            "groups; stage access logs would need the account-wide API Gateway CloudWatch role",
+        )
+        acknowledge(
+            self.user_pool,
+            "COG1",
+            "12 characters minimum without composition rules (NIST SP 800-63B); users are created "
+            "by an administrator",
+        )
+        acknowledge(
+            self.user_pool,
+            "COG8",
+            "No self sign-up: only administrator-created users, so the Plus tier's threat "
+            "protection buys little for its per-user price",
+        )
+        acknowledge_cdk_handlers(self)
+        self.roles.acknowledge_wildcards()
+        acknowledge_machine_wildcards(self.machines)
+
     def _bucket(self, console_origin: str) -> s3.Bucket:
         """Private images and exports; the console fetches them by presigned GET."""
         return s3.Bucket(
@@ -146,9 +281,15 @@ class ImageFactoryStack(Stack):
                 )
             ],
             lifecycle_rules=[
-                s3.LifecycleRule(id="ExpireExports", prefix="exports/", expiration=Duration.days(7))
+                s3.LifecycleRule(id="ExpireExports", prefix="exports/", expiration=Duration.days(7)),
+                # Exports upload in parts: a builder that died mid-upload leaves parts behind.
+                s3.LifecycleRule(
+                    id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+                ),
             ],
             removal_policy=RemovalPolicy.RETAIN,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="images/",
         )
 
     def _size_functions(self, stage: str) -> None:
@@ -192,59 +333,10 @@ class ImageFactoryStack(Stack):
                 description=f"Image Factory {settings.stage}: the WebSocket API's {what}",
             )
 
-    def _grant_lambda_role(self, settings: Settings, job_name: str) -> None:
-        """Data access, the Step Functions calls `chalicelib.aws` makes on the job only, the
-        stage's API key secrets, posting to WebSocket connections and reading the API's URLs."""
-        role = self.chalice.get_role(LAMBDA_ROLE)
-        for table in self.tables.values():
-            table.grant_read_write_data(role)
-        self.bucket.grant_read_write(role)
-        job = machine_arn(self, job_name)
-        executions = machine_arn(self, f"{job_name}:*", resource="execution")
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"],
-                resources=[job],
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["states:StopExecution", "states:DescribeExecution"], resources=[executions]
-            )
-        )
-        # chalicelib.secrets: `imgfactory/<stage>/<workspace>/api-keys` (+ the random suffix).
-        secrets = self.format_arn(
-            service="secretsmanager",
-            resource="secret",
-            resource_name=f"imgfactory/{settings.stage}/*",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "secretsmanager:GetSecretValue",
-                    "secretsmanager:PutSecretValue",
-                    "secretsmanager:CreateSecret",
-                    "secretsmanager:DescribeSecret",
-                ],
-                resources=[secrets],
-            )
-        )
-        connections = self.format_arn(
-            service="execute-api",
-            resource=self.chalice.get_resource(WEBSOCKET_API).ref,
-            resource_name=f"{self._websocket_stage()}/POST/@connections/*",
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["execute-api:ManageConnections"], resources=[connections])
-        )
-        parameters = [
-            self.format_arn(
-                service="ssm", resource="parameter", resource_name=parameter_name(settings, name).lstrip("/")
-            )
-            for name in (MANAGEMENT_URL_PARAMETER, WEBSOCKET_URL_PARAMETER)
-        ]
-        role.add_to_principal_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=parameters))
+
+def logical_id_of(function_name: str) -> str:
+    """The function's resource in Chalice's template (the REST handler is spelt its own way)."""
+    return REST_HANDLER if function_name == "api_handler" else to_cfn_resource_name(function_name)
 
 
 def parameter_name(settings: Settings, name: str) -> str:

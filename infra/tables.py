@@ -54,6 +54,8 @@ def model_table(scope: Construct, id: str, model: type[Model], table_name: str) 
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=True
         ),
+        # Records that expire (a model's TTLAttribute) are deleted by DynamoDB.
+        time_to_live_attribute=ttl.attr_name if (ttl := model._ttl_attribute()) else None,
         **_keys(schema["key_schema"], types),
     )
     for index in schema["global_secondary_indexes"]:
