@@ -26,7 +26,7 @@ def _local_api() -> tuple[str, str, str | None] | None:
 def cmd_dev(args: argparse.Namespace) -> int:
     from imgfactory.devserver import run_dev
 
-    return run_dev(args.port)
+    return run_dev(args.port, reset=args.reset)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     dev = sub.add_parser("dev", help="run the whole stack on this machine (no AWS account needed)")
     dev.add_argument("--port", type=int, default=8000, help="port of the console and API [8000]")
+    dev.add_argument(
+        "--reset", action="store_true", help="forget the local state kept in .imgfactory/state; start afresh"
+    )
     dev.set_defaults(func=cmd_dev)
     run = sub.add_parser("run", help="run one job to the end with a progress bar")
     run.add_argument("job_file", type=Path, help='a JSON file: {"config": {...}}')

@@ -15,6 +15,8 @@ from imgfactory.local.users import SignedInUser
 from imgfactory.local.wsserver import LocalWebsocketServer
 
 STATE_FILE = Path(".imgfactory") / "dev.json"
+#: Where `imgfactory dev` keeps the local stack's data across restarts (imgfactory/local/persistence.py).
+STATE_DIR = Path(".imgfactory") / "state"
 DEV_USER = "dev"
 #: ID tokens last an hour (moto ignores the client's validity): `imgfactory dev` gets new ones
 #: well before, for the CLI (through the dev file); the console refreshes its own.
@@ -57,9 +59,12 @@ class RunningStack:
 
 
 def _port_is_free(port: int) -> bool:
+    """Whether a server could listen on `port` now. The servers set SO_REUSEADDR, so the probe
+    does too: a port whose last connections are still in TIME_WAIT after a quick restart is free."""
     import socket
 
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
             return True
@@ -67,12 +72,15 @@ def _port_is_free(port: int) -> bool:
             return False
 
 
-def start_stack(port: int = 0, aws_port: int = 0, stage: str = "local") -> RunningStack:
-    """A new local stack with its API, console and WebSocket (ports next to `port` when free)."""
+def start_stack(
+    port: int = 0, aws_port: int = 0, stage: str = "local", state_dir: Path | None = None
+) -> RunningStack:
+    """A local stack with its API, console and WebSocket (ports next to `port` when free); with
+    `state_dir`, the stack that was kept there."""
     api_port = port or free_port()
     if not aws_port:
         aws_port = api_port + 1 if port and _port_is_free(api_port + 1) else free_port()
-    stack = LocalStack(stage=stage, moto_port=aws_port).start()
+    stack = LocalStack(stage=stage, moto_port=aws_port, state_dir=state_dir).start()
     return serve_stack(stack, api_port=api_port, owns_stack=True)
 
 
@@ -94,9 +102,14 @@ def _write_state(running: RunningStack) -> None:
     STATE_FILE.write_text(json.dumps(running.state()))
 
 
-def run_dev(port: int) -> int:
+def run_dev(port: int, reset: bool = False) -> int:
+    if reset and STATE_DIR.exists():
+        import shutil
+
+        shutil.rmtree(STATE_DIR)
+        print(f"Removed the saved local state ({STATE_DIR}): starting afresh.")
     try:
-        running = start_stack(port=port)
+        running = start_stack(port=port, state_dir=STATE_DIR)
     except OSError as err:
         print(f"imgfactory dev: cannot listen on port {port}: {err.strerror}")
         return 1
@@ -111,6 +124,11 @@ def run_dev(port: int) -> int:
     print(f"websocket: {running.websocket.url}")
     print(f"aws endpoint: {stack.endpoint}")
     print(f"job state machine: {stack.job_machine_arn}")
+    kept = "restored from" if stack.restored else "kept in"
+    print(f"data: {kept} {STATE_DIR}/ (`imgfactory dev --reset` or `make clean` starts afresh)")
+    if stack.interrupted_jobs:
+        count = len(stack.interrupted_jobs)
+        print(f"  {count} job(s) interrupted by the last stop are now failed; resume them to go on")
     print("Start a job from the AWS CLI:")
     print(
         f"  aws --endpoint-url {stack.endpoint} stepfunctions start-execution "
@@ -118,7 +136,10 @@ def run_dev(port: int) -> int:
     )
     print("Press Ctrl-C to stop.", flush=True)
     stopped = threading.Event()
+    # Ctrl-C and SIGTERM both stop the stack cleanly (and so save its state), also when the
+    # process was started with SIGINT ignored (as a background job of a shell is).
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
     try:
         while not stopped.wait(REFRESH_EVERY_S):
             running.refresh()

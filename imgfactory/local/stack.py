@@ -17,8 +17,13 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imgfactory.local import users
+
+if TYPE_CHECKING:
+    from imgfactory.local.persistence import StateStore
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -49,7 +54,13 @@ class LocalStack:
     endpoint: str = ""
     job_machine_arn: str = ""
     cleanup_machine_arn: str = ""
+    # Where the stack keeps its state across restarts (`imgfactory dev`: .imgfactory/state);
+    # None keeps everything in memory only (tests, `imgfactory run`'s private stack).
+    state_dir: Path | None = None
+    restored: bool = False
+    interrupted_jobs: list[str] = field(default_factory=list)
     _server: object = None
+    _state: StateStore | None = None
     _watcher: threading.Thread | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -63,7 +74,17 @@ class LocalStack:
         from imgfactory.local import moto_fixes
 
         moto_fixes.install()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        state = None
+        if self.state_dir is not None:
+            from imgfactory.local import persistence
+
+            gate = persistence.Gate()
+            state = persistence.StateStore(self.state_dir, gate)
+            server: ThreadedMotoServer = persistence.GatedMotoServer(
+                gate, ip_address="127.0.0.1", port=self.moto_port, verbose=False
+            )
+        else:
+            server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         server.start()
         self._server = server
         import requests
@@ -73,7 +94,24 @@ class LocalStack:
             json={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}},
             timeout=10,
         ).raise_for_status()
-        self._create_resources()
+        kept = state.restore() if state is not None else None
+        self.restored = kept is not None
+        self._create_resources(kept)
+        if state is not None:
+            from chalicelib import settings as s
+            from imgfactory.local import restart
+
+            if self.restored:
+                restart.forget_connections()
+                self.interrupted_jobs = restart.fail_interrupted_jobs()
+            settings = s.get_settings()
+            state.meta = {
+                "user_pool_id": settings.user_pool_id,
+                "user_pool_client_id": settings.user_pool_client_id,
+            }
+            state.save()
+            state.start()
+            self._state = state
         self._watcher = threading.Thread(target=self._watch, name="imgfactory-watcher", daemon=True)
         self._watcher.start()
         return self
@@ -122,16 +160,21 @@ class LocalStack:
         os.environ[s.ENV_DEFAULT_WORKSPACE] = user.sub
         s.reset_settings()
 
-    def _create_resources(self) -> None:
+    def _create_resources(self, kept: dict | None = None) -> None:
+        """Every resource production has; after a restart, only what the kept state lacks (the
+        state machines: executions are not kept)."""
         from chalicelib import asl, aws, models
         from chalicelib import settings as s
         from imgfactory.local import dispatch
 
         settings = s.get_settings()
         models.create_tables(settings)
-        aws.s3().create_bucket(Bucket=settings.bucket)
-        aws.client("scheduler").create_schedule_group(Name=settings.schedule_group)
-        pool_id, client_id = users.create_user_pool(f"imgfactory-{self.stage}-users")
+        if kept is None:
+            aws.s3().create_bucket(Bucket=settings.bucket)
+            aws.client("scheduler").create_schedule_group(Name=settings.schedule_group)
+            pool_id, client_id = users.create_user_pool(f"imgfactory-{self.stage}-users")
+        else:
+            pool_id, client_id = kept["user_pool_id"], kept["user_pool_client_id"]
         os.environ.update({s.ENV_USER_POOL_ID: pool_id, s.ENV_USER_POOL_CLIENT_ID: client_id})
         s.reset_settings()
         dispatch.install(dispatch.app_handlers())
@@ -223,5 +266,7 @@ class LocalStack:
         self._stop.set()
         if self._watcher:
             self._watcher.join(timeout=5)
+        if self._state is not None:
+            self._state.stop()  # a last snapshot
         if self._server is not None:
             self._server.stop()  # type: ignore[attr-defined]
