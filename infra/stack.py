@@ -28,6 +28,7 @@ from infra.alarms import OperatorAlarms
 from infra.console import HostedConsole
 from infra.exports import WORKERS, builder_environment, wire_export_builder
 from infra.functions import fixed_function_arn
+from infra.gateway_responses import add_error_responses
 from infra.machines import (
     acknowledge_machine_wildcards,
     cleanup_rule,
@@ -116,6 +117,7 @@ class ImageFactoryStack(Stack):
             functions=self.function_names,
         )
         rest_api = self.chalice.get_resource(REST_API)
+        add_error_responses(rest_api)
         self.console = HostedConsole(
             self,
             "Console",

@@ -668,3 +668,21 @@ def test_cdk_json_sets_every_feature_flag_a_new_app_gets() -> None:
         recommended = json.load(member)
     context = json.loads((REPO_ROOT / "infra" / "cdk.json").read_text())["context"]
     assert {k: context.get(k) for k in recommended} == recommended
+
+
+def test_api_gateways_own_answers_are_in_the_apis_error_shape(template: dict[str, Any]) -> None:
+    """A route or method the API lacks, a bad token, a body too large: API Gateway answers these
+    itself, and says so in `{"error": {"code", "message"}}` (a missing route as a 404)."""
+    (api,) = resources(template, "AWS::Serverless::Api").values()
+    responses = api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    assert {
+        "MISSING_AUTHENTICATION_TOKEN",
+        "UNAUTHORIZED",
+        "REQUEST_TOO_LARGE",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    } <= set(responses)
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    for response_type, response in responses.items():
+        body = json.loads(response["responseTemplates"]["application/json"])
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, response_type
