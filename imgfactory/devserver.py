@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -140,10 +141,14 @@ def run_dev(port: int, reset: bool = False) -> int:
     # process was started with SIGINT ignored (as a background job of a shell is).
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    next_refresh = time.monotonic() + REFRESH_EVERY_S
     try:
-        while not stopped.wait(REFRESH_EVERY_S):
-            running.refresh()
-            _write_state(running)
+        # Short waits: a signal handler's `set()` can miss a long wait under way in this thread.
+        while not stopped.wait(1.0):
+            if time.monotonic() >= next_refresh:
+                next_refresh = time.monotonic() + REFRESH_EVERY_S
+                running.refresh()
+                _write_state(running)
     except KeyboardInterrupt:
         pass
     print("\nStopping…", flush=True)
