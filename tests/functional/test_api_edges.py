@@ -29,7 +29,7 @@ def three_jobs(api):  # noqa: F811
         for n in range(3)
     ]
     for job_id in ids:
-        wait_status(job_id, "completed")
+        wait_status(job_id, "completed", timeout=180)  # three jobs in one queue, on a busy machine
     return ids
 
 
