@@ -7,11 +7,14 @@ the template, the function zip and the layer.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,12 +44,24 @@ def _newest_input() -> float:
     return newest
 
 
+@contextmanager
+def packaging_lock() -> Iterator[None]:
+    """One Chalice packaging at a time: test processes share `.chalice/deployments`, where the
+    first one writes the layer it downloads."""
+    (ROOT / ".chalice" / "deployments").mkdir(parents=True, exist_ok=True)
+    with open(ROOT / ".chalice" / "deployments" / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def synthesise_if_stale() -> Path:
-    manifest = OUT / "manifest.json"
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_input():
-        return OUT
-    environment = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "1"}
-    subprocess.run([sys.executable, "app.py"], cwd=ROOT / "infra", env=environment, check=True, timeout=1800)
+    with packaging_lock():
+        manifest = OUT / "manifest.json"
+        if manifest.exists() and manifest.stat().st_mtime >= _newest_input():
+            return OUT
+        environment = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "1"}
+        command = [sys.executable, "app.py"]
+        subprocess.run(command, cwd=ROOT / "infra", env=environment, check=True, timeout=1800)
     return OUT
 
 

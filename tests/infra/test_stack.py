@@ -31,6 +31,7 @@ from chalicelib.settings import ENV_STAGE, settings_from_env  # noqa: E402
 from infra.app import new_app  # noqa: E402
 from infra.roles import ROLE_ACTIONS, ROLE_OF_FUNCTION  # noqa: E402
 from infra.stack import REPO_ROOT, ImageFactoryStack  # noqa: E402
+from tests.infra.assembly import packaging_lock  # noqa: E402
 
 STAGE = "ci"  # not in .chalice/config.json: exercises the per-function sizing fallback
 SETTINGS = settings_from_env({ENV_STAGE: STAGE})
@@ -57,9 +58,13 @@ def synthesised(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any
             patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
             app = new_app(outdir=str(out))
             cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-            ImageFactoryStack(
-                app, STAGE, settings=SETTINGS, env=cdk.Environment(account="123456789012", region="us-east-1")
-            )
+            with packaging_lock():
+                ImageFactoryStack(
+                    app,
+                    STAGE,
+                    settings=SETTINGS,
+                    env=cdk.Environment(account="123456789012", region="us-east-1"),
+                )
             try:
                 app.synth()
             except Exception as err:  # noqa: BLE001 - a failed validation is what the nag test reports
