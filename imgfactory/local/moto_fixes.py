@@ -8,6 +8,9 @@ the local stack (never in the deployed code).
 - A stopped execution is ABORTED at once: moto reports it only once its interpreter thread has
   unwound, which waits for any Lambda task still running (a batch rendering), so the execution
   read RUNNING, and nothing cleaned up after it, for as long as that task ran.
+- Ended executions are reported to listeners (`on_execution_ended`), as EventBridge reports
+  status changes on AWS: the local stack's watcher waits on them instead of listing every
+  execution four times a second, which cost more CPU the more jobs the stack had run.
 - An execution started without a name gets a UUID as its name, as on AWS (moto names it
   `None`, so every such execution would share one name and RegisterJob one job id).
 - DynamoDB writes are atomic, as on AWS: moto checks a write's condition and applies it in two
@@ -20,9 +23,26 @@ the local stack (never in the deployed code).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 _installed = False
+# Called with (execution ARN, status) when an execution ends: what EventBridge's "Execution
+# Status Change" events tell on AWS, so the local stack need not poll ListExecutions.
+_ended_listeners: list[Callable[[str, str], None]] = []
+
+
+def on_execution_ended(listener: Callable[[str, str], None]) -> Callable[[], None]:
+    """Hear of every execution that ends; returns the function that stops listening."""
+    _ended_listeners.append(listener)
+    return lambda: _ended_listeners.remove(listener)
+
+
+def _report_ended(execution: Any) -> None:
+    status = getattr(execution.exec_status, "value", None)
+    if status and status != "RUNNING":
+        for listener in list(_ended_listeners):
+            listener(str(execution.exec_arn), str(status))
 
 
 def install() -> None:
@@ -31,6 +51,7 @@ def install() -> None:
         return
     _keep_stopped_executions_stopped()
     _abort_stopped_executions_at_once()
+    _report_ended_executions()
     _name_unnamed_executions()
     _make_dynamodb_writes_atomic()
     _installed = True
@@ -88,8 +109,21 @@ def _abort_stopped_executions_at_once() -> None:
         if was_running:
             self.exec_status = ExecutionStatus.ABORTED
             self.stop_date = stop_date
+            _report_ended(self)
 
     Execution.stop = stop_and_abort  # type: ignore[method-assign]
+
+
+def _report_ended_executions() -> None:
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+
+    reflect = BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def reflect_and_report(self: Any) -> None:
+        reflect(self)
+        _report_ended(self.execution)
+
+    BaseExecutionWorkerCommunication._reflect_execution_status = reflect_and_report  # type: ignore[method-assign]
 
 
 def _name_unnamed_executions() -> None:

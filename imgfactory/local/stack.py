@@ -47,7 +47,6 @@ class LocalStack:
     moto_port: int = 0
     slot_recheck_s: int = 30
     images_per_batch: int | None = None
-    watch_interval_s: float = 0.25
     # Schedules fire to the second (`at(...)`): looking once a second is enough, and the watcher
     # shares this process with the jobs it serves.
     schedule_interval_s: float = 1.0
@@ -193,29 +192,36 @@ class LocalStack:
     # --- stand-in for the EventBridge rule on execution status changes and for the scheduler
 
     def _watch(self) -> None:
-        from chalicelib import aws
+        """Wait for ended executions (reported by moto as EventBridge would, see
+        `moto_fixes.on_execution_ended`) and for due schedules; idle, it costs one schedule
+        listing a second."""
+        import queue
 
+        from imgfactory.local import moto_fixes
+
+        ended: queue.Queue[tuple[str, str]] = queue.Queue()
+        stop_listening = moto_fixes.on_execution_ended(lambda arn, status: ended.put((arn, status)))
+        job_executions = self.job_machine_arn.replace(":stateMachine:", ":execution:") + ":"
         seen: set[str] = set()
         next_schedule_check = 0.0
-        while not self._stop.wait(self.watch_interval_s):
-            try:
-                if time.monotonic() >= next_schedule_check:
-                    next_schedule_check = time.monotonic() + self.schedule_interval_s
-                    self._fire_due_schedules()
-                for status in ("FAILED", "TIMED_OUT", "ABORTED"):
-                    pages = (
-                        aws.sfn()
-                        .get_paginator("list_executions")
-                        .paginate(stateMachineArn=self.job_machine_arn, statusFilter=status)
-                    )
-                    for page in pages:
-                        for execution in page["executions"]:
-                            arn = execution["executionArn"]
-                            if arn not in seen:
-                                seen.add(arn)
-                                self._start_cleanup(arn)
-            except Exception:  # noqa: BLE001 - the watcher must outlive a transient error
-                logging.getLogger("imgfactory.local").exception("watcher pass failed")
+        try:
+            while not self._stop.is_set():
+                try:
+                    arn, status = ended.get(timeout=self.schedule_interval_s)
+                except queue.Empty:
+                    arn, status = "", ""
+                try:
+                    if time.monotonic() >= next_schedule_check:
+                        next_schedule_check = time.monotonic() + self.schedule_interval_s
+                        self._fire_due_schedules()
+                    failed = status in ("FAILED", "TIMED_OUT", "ABORTED")
+                    if failed and arn.startswith(job_executions) and arn not in seen:
+                        seen.add(arn)
+                        self._start_cleanup(arn)
+                except Exception:  # noqa: BLE001 - the watcher must outlive a transient error
+                    logging.getLogger("imgfactory.local").exception("watcher pass failed")
+        finally:
+            stop_listening()
 
     def _fire_due_schedules(self) -> None:
         """What EventBridge Scheduler does with a one-time `at(...)` schedule whose time has

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 import uuid
 
@@ -151,3 +152,26 @@ def test_an_execution_started_with_no_name_becomes_a_job_that_completes(stack):
     aws.sfn().stop_execution(executionArn=second)
     assert wait_status(second_name, "cancelled", "completed").status in ("cancelled", "completed")
     assert stack._watcher.is_alive()
+
+
+LEAK_ROUNDS = int(os.environ.get("IMGF_LEAK_ROUNDS", "3"))  # bench 10 runs the 20
+
+
+@pytest.mark.slow
+def test_after_many_stopped_queues_no_execution_is_left_running_and_the_stack_idles(workspace, no_recheck):
+    ended: list[str] = []
+    for _ in range(LEAK_ROUNDS):
+        running = start(workspace, generations=2, parameters={"max_concurrency": 1})
+        queued = [start(workspace, generations=1) for _ in range(8)]
+        time.sleep(3)
+        for job in queued:
+            job_service.request_stop(workspace, job.job_id)
+        wait_status(running.job_id, "completed", timeout=60)
+        ended += [running.job_id, *(job.job_id for job in queued)]
+    wait_until(lambda: not running_executions_of(ended), timeout=20)
+
+    time.sleep(2)
+    wall, cpu = time.perf_counter(), time.process_time()
+    time.sleep(5)
+    share = (time.process_time() - cpu) / (time.perf_counter() - wall)
+    assert share <= 0.10, f"the idle stack used {share:.0%} of a core"
