@@ -13,6 +13,8 @@ import { GalleryPage } from "../pages/gallery/GalleryPage";
 import { JobPage } from "../pages/job/JobPage";
 import { JobsPage } from "../pages/jobs/JobsPage";
 import { NewJobPage } from "../pages/new/NewJobPage";
+import { ApprovalsPage } from "../pages/approvals/ApprovalsPage";
+import { QueuePage } from "../pages/queue/QueuePage";
 import { Layout } from "./Layout";
 import { NotFound } from "./NotFound";
 import { makeQueryClient } from "./queryClient";
@@ -30,6 +32,8 @@ export const routes = [
       { path: "new", element: <NewJobPage /> },
       { path: "gallery", element: <GalleryPage /> },
       { path: "failed", element: <FailedImagesPage /> },
+      { path: "queue", element: <QueuePage /> },
+      { path: "approvals", element: <ApprovalsPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

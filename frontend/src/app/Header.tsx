@@ -2,6 +2,7 @@
 
 import { NavLink, useNavigate } from "react-router";
 
+import { useApprovalCount } from "../queries/useApprovals";
 import { useHealth } from "../queries/useHealth";
 
 export function Header({ signedIn = true }: { signedIn?: boolean }) {
@@ -42,8 +43,22 @@ function MainNav() {
       <NavLink to="/jobs">Jobs</NavLink>
       <NavLink to="/gallery">Gallery</NavLink>
       <NavLink to="/failed">Failed images</NavLink>
+      <NavLink to="/queue">Queue</NavLink>
+      <NavLink to="/approvals">
+        Approvals <InboxBadge />
+      </NavLink>
     </nav>
   );
+}
+
+/** How many jobs wait for approval, live (the WebSocket's `inbox` messages). */
+function InboxBadge() {
+  const count = useApprovalCount().data?.count ?? 0;
+  return count ? (
+    <span className="badge badge-inbox" data-testid="inbox-badge" aria-label={`${count} waiting for approval`}>
+      {count}
+    </span>
+  ) : null;
 }
 
 function NewJobButton() {

@@ -14,6 +14,11 @@ export const keys = {
   imageLists: () => ["images"] as const,
   imageList: (params: ImageListParams) => ["images", params] as const,
   image: (id: string) => ["image", id] as const,
+  // Under "jobs": every status message marks the job lists stale, and these with them.
+  queue: () => ["jobs", "queue"] as const,
+  approvals: () => ["jobs", "approvals"] as const,
+  approvalCount: () => ["jobs", "approvals", "count"] as const,
+  estimate: (body: unknown) => ["estimate", body] as const,
   health: () => ["health"] as const,
   settings: () => ["settings"] as const,
   exportJob: (id: string) => ["export", id] as const,

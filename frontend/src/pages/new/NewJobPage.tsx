@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 
 import { ApiError, errorMessage } from "../../api/errors";
+import { Estimate } from "../../components/estimate/Estimate";
 import { CheckField, Field } from "../../components/form/Field";
 import { useToast } from "../../components/Toasts";
 import { useTitle } from "../../hooks/useTitle";
@@ -130,6 +131,16 @@ export function NewJobPage() {
           </button>
         </div>
       </form>
+      <Estimate body={estimateBody(values)} />
     </section>
   );
+}
+
+/** The body the form would start, for the estimate; null while the form cannot make one. */
+function estimateBody(values: JobFormValues) {
+  try {
+    return buildRequest(values);
+  } catch {
+    return null;
+  }
 }
