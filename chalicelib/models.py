@@ -120,6 +120,9 @@ class JobModel(Model):
     # seconds of each one finished ({phase: seconds}); the estimate learns from them.
     phase_started = NumberAttribute(null=True)
     phase_seconds = JSONAttribute(null=True)
+    # When each phase of the plan first started (epoch seconds, {phase: seconds}): the job page's
+    # step timeline.
+    phase_starts = JSONAttribute(null=True)
     estimate = JSONAttribute(null=True)  # the estimate made when the job was started
     approval_deadline = UTCDateTimeAttribute(null=True)  # when an approval's default action applies
     error = UnicodeAttribute(null=True)

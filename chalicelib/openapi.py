@@ -233,8 +233,36 @@ def component_schemas() -> dict[str, Any]:
             "generations_per_batch": _INT,
             "even": {"type": "boolean"},
             "state": {"type": "string", "enum": ["done", "running", "waiting", "paused", "pending"]},
+            "status": {
+                "type": "string",
+                "enum": [
+                    "succeeded",
+                    "running",
+                    "waiting",
+                    "paused",
+                    "pending",
+                    "failed",
+                    "cancelled",
+                    "skipped",
+                ],
+                "description": "The step timeline's outcome of the phase",
+            },
+            "started_at": _nullable({**_TIME, "description": "When the phase first started"}),
+            "seconds": _nullable({**_NUM, "description": "How long it ran (so far, while running)"}),
+            "error": _nullable({**_STR, "description": "The job's error, on the phase it failed at"}),
         },
-        ["name", "state"],
+        ["name", "state", "status"],
+    )
+    metrics = _obj(
+        {
+            "total_s": _nullable(_NUM),
+            "steps": _INT,
+            "steps_succeeded": _INT,
+            "steps_failed": _INT,
+            "attempts": {**_INT, "description": "1, plus one per resume from a checkpoint"},
+            "resumes": _INT,
+        },
+        ["steps", "steps_succeeded", "steps_failed", "attempts", "resumes"],
     )
     job_detail = {
         "allOf": [
@@ -246,6 +274,7 @@ def component_schemas() -> dict[str, Any]:
                         {"type": "object", "description": "The current configuration (what reruns use)"}
                     ),
                     "phases": {"type": "array", "items": phase},
+                    "metrics": metrics,
                     "execution_arn": _nullable(_STR),
                     "cost": {
                         "allOf": [_ref("JobCost")],
@@ -262,7 +291,7 @@ def component_schemas() -> dict[str, Any]:
                         }
                     ),
                 },
-                ["phases", "statistics"],
+                ["phases", "metrics", "statistics"],
             ),
         ]
     }

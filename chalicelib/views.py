@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import aws, semaphore
@@ -67,15 +67,57 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
             state = _HELD[job.status]  # the phase the job holds at, waiting on a person
         else:
             state = "pending"
-        phases.append({**phase, "state": state})
+        phases.append({**phase, "state": state, **_timing(job, index, phase["name"], state)})
     return {
         **job_summary(job),
         "snapshot": job.snapshot,
         "config": current_config,
         "phases": phases,
+        "metrics": _metrics(job, phases),
         "execution_arn": job.execution_arn,
         "cost": _cost(job),
         "statistics": job_statistics(job),
+    }
+
+
+def _timing(job: JobModel, index: int, name: str, state: str) -> dict[str, Any]:
+    """A phase on the step timeline: its outcome, when it first started, how long it ran (so
+    far, for the one running), and the job's error on the phase it ended at."""
+    import time
+
+    started = (job.phase_starts or {}).get(name)
+    seconds = (job.phase_seconds or {}).get(name)
+    current = index == int(job.phase_index)
+    if current and state == "running" and job.phase_started is not None:
+        seconds = float(seconds or 0.0) + max(0.0, time.time() - float(job.phase_started))
+    outcome = {"done": "succeeded", "pending": "pending"}.get(state, state)
+    ended_here = current and job.status in (JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+    if ended_here:
+        outcome = "failed" if job.status == JobStatus.FAILED.value else "cancelled"
+    elif state == "pending" and JobStatus(job.status).is_final and index > int(job.phase_index):
+        outcome = "skipped"
+    return {
+        "status": outcome,
+        "started_at": iso(datetime.fromtimestamp(float(started), UTC)) if started is not None else None,
+        "seconds": round(float(seconds), 3) if seconds is not None else None,
+        "error": job.error if ended_here and job.status == JobStatus.FAILED.value else None,
+    }
+
+
+def _metrics(job: JobModel, phases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The execution's figures: duration, steps succeeded and failed, and the attempts it took
+    (a resume from a checkpoint is a new attempt)."""
+    duration = None
+    if job.started_at:
+        end = job.finished_at or datetime.now(job.started_at.tzinfo)
+        duration = round((end - job.started_at).total_seconds(), 3)
+    return {
+        "total_s": duration,
+        "steps": len(phases),
+        "steps_succeeded": sum(1 for p in phases if p["status"] == "succeeded"),
+        "steps_failed": sum(1 for p in phases if p["status"] == "failed"),
+        "attempts": int(job.attempt),
+        "resumes": int(job.attempt) - 1,
     }
 
 

@@ -116,7 +116,7 @@ def now_s() -> float:
 def phase_change_actions(job: JobModel, new_index: int) -> list[Any]:
     """The update actions that close the current phase's timing and open the next one's."""
     now = now_s()
-    actions: list[Any] = [JobModel.phase_started.set(now)]
+    actions: list[Any] = [JobModel.phase_started.set(now), *_first_start(job, new_index, now)]
     old = int(job.phase_index)
     if job.phase_started is not None and old < len(job.plan or []) and new_index != old:
         seconds = dict(job.phase_seconds or {})
@@ -126,10 +126,18 @@ def phase_change_actions(job: JobModel, new_index: int) -> list[Any]:
     return actions
 
 
+def _first_start(job: JobModel, index: int, now: float) -> list[Any]:
+    """Note when the phase at `index` first started (a resume keeps the first start)."""
+    plan = job.plan or []
+    if index >= len(plan) or plan[index]["name"] in (job.phase_starts or {}):
+        return []
+    return [JobModel.phase_starts.set({**(job.phase_starts or {}), plan[index]["name"]: round(now, 3)})]
+
+
 def slot_taken_actions(job: JobModel) -> list[Any]:
     """The job took the slot: its current phase starts now; the queue wait is noted (first start)."""
     now = now_s()
-    actions: list[Any] = [JobModel.phase_started.set(now)]
+    actions: list[Any] = [JobModel.phase_started.set(now), *_first_start(job, int(job.phase_index), now)]
     if int(job.attempt) == 1 and not job.phase_seconds:
         waited = now - job.created_at.timestamp()
         actions.append(JobModel.phase_seconds.set({"_queue_wait": round(max(0.0, waited), 4)}))

@@ -191,3 +191,32 @@ def test_a_renamed_job_with_an_edited_setting_reruns_and_shows_what_changed(cons
     expect(page.get_by_test_id("lineage-reruns").locator("li")).to_have_count(1)
     shot(console, "job-settings-diff")
     assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
+def test_the_step_timeline_follows_a_running_job_to_the_end(console: Console) -> None:
+    from playwright.sync_api import expect
+
+    body = {"config": {"label": "Timeline job", "keywords": ["red kite"], "generations": 2, "ai": QUIET}}
+    body["config"]["approval"] = True  # it holds at approval, so the page sees it on its way
+    job_id = api(console.stack, "POST", "/api/jobs", json=body).json()["job"]["id"]
+    page = console.sign_in()
+    page.goto(f"{console.stack.console_url}#/jobs/{job_id}")
+    steps = page.get_by_test_id("timeline-step")
+    approval = steps.and_(page.locator('[data-phase="approval"]'))
+    expect(approval).to_have_attribute("data-status", "waiting")
+    generate = steps.and_(page.locator('[data-phase="generate"]'))
+    expect(generate).to_have_attribute("data-status", "succeeded")
+    expect(generate.get_by_test_id("step-duration")).not_to_have_text("—")
+    expect(steps.last).to_have_attribute("data-status", "pending")
+
+    assert api(console.stack, "POST", f"/api/jobs/{job_id}/approve").status_code == 200
+    expect(page.get_by_test_id("job-status")).to_have_text("Completed")
+    count = steps.count()
+    for index in range(count):
+        expect(steps.nth(index)).to_have_attribute("data-status", "succeeded")
+    expect(page.get_by_test_id("metric-succeeded")).to_have_text(f"{count} / {count}")
+    expect(page.get_by_test_id("metric-failed")).to_have_text("0")
+    expect(page.get_by_test_id("metric-duration")).not_to_have_text("—")
+    expect(page.get_by_test_id("job-artifacts")).to_contain_text("2 approved images")
+    shot(console, "job-timeline")
+    assert not console.errors, f"JavaScript errors: {console.errors}"

@@ -2017,14 +2017,37 @@ export interface components {
             /** @description A finished job's cost breakdown, and its estimate against actual */
             cost?: components["schemas"]["JobCost"] | null;
             execution_arn?: string | null;
+            metrics: {
+                /** @description 1, plus one per resume from a checkpoint */
+                attempts: number;
+                resumes: number;
+                steps: number;
+                steps_failed: number;
+                steps_succeeded: number;
+                total_s?: number | null;
+            };
             phases: {
                 batches?: number;
+                /** @description The job's error, on the phase it failed at */
+                error?: string | null;
                 even?: boolean;
                 generations_per_batch?: number;
                 /** @enum {string} */
                 name: "prompts" | "generate" | "remove_bg" | "process" | "quality_check" | "approval" | "metadata" | "finalize";
+                /** @description How long it ran (so far, while running) */
+                seconds?: number | null;
+                /**
+                 * Format: date-time
+                 * @description When the phase first started
+                 */
+                started_at?: string | null;
                 /** @enum {string} */
                 state: "done" | "running" | "waiting" | "paused" | "pending";
+                /**
+                 * @description The step timeline's outcome of the phase
+                 * @enum {string}
+                 */
+                status: "succeeded" | "running" | "waiting" | "paused" | "pending" | "failed" | "cancelled" | "skipped";
                 units?: number;
                 weight?: number;
             }[];

@@ -6,7 +6,7 @@ import { applyLiveMessage } from "./liveCache";
 
 function cachedJob(progress: number, status: JobDetail["status"] = "running") {
   const client = new QueryClient();
-  const job = { id: "j1", label: "J", status, progress, images_planned: 4, created_at: null, phases: [], statistics: {} } as JobDetail;
+  const job = { id: "j1", label: "J", status, progress, images_planned: 4, created_at: null, phases: [], statistics: {} } as unknown as JobDetail;
   client.setQueryData(keys.job("j1"), { job });
   return client;
 }

@@ -24,7 +24,7 @@ import { SettingsOverview } from "./SettingsOverview";
 import { JobStatistics } from "./JobStatistics";
 import { LogViewer } from "./LogViewer";
 import { ImageGrid } from "./ImageGrid";
-import { PhaseList } from "./PhaseList";
+import { StepTimeline } from "./StepTimeline";
 
 export function JobPage() {
   const { jobId = "" } = useParams();
@@ -122,9 +122,9 @@ export function JobPage() {
           <div className="job-grid">
             <section className="card" aria-labelledby="phases-title">
               <h2 id="phases-title" className="card-title">
-                Phases
+                Step timeline
               </h2>
-              <PhaseList phases={job.phases} />
+              <StepTimeline job={job} />
             </section>
             <section className="card" aria-labelledby="stats-title">
               <h2 id="stats-title" className="card-title">
