@@ -88,7 +88,7 @@ def log_lines(job_id: str) -> list[str]:
 def test_graceful_stop_after_three_images_keeps_exactly_those_and_the_one_in_flight(workspace, monkeypatch):
     provider = GatedProvider(hold_from=3).install(monkeypatch)
     job = start(workspace, generations=20, parameters={"max_concurrency": 1})
-    wait_until(lambda: len(images_of(job.job_id)) == 3 and provider.started == 4)
+    wait_until(lambda: len(images_of(job.job_id)) == 3 and provider.started == 4, timeout=90)
     job_service.request_stop(workspace, job.job_id)  # generation 4 is rendering: in flight
     provider.gate.set()
 
@@ -109,7 +109,9 @@ def test_graceful_stop_after_three_images_keeps_exactly_those_and_the_one_in_fli
 def test_graceful_stop_with_concurrent_batches_finishes_only_the_images_in_flight(workspace, monkeypatch):
     provider = GatedProvider(hold_from=4).install(monkeypatch)
     job = start(workspace, generations=40, parameters={"max_concurrency": 3})
-    wait_until(lambda: provider.started - provider.finished == 3 and len(images_of(job.job_id)) == 4)
+    wait_until(
+        lambda: provider.started - provider.finished == 3 and len(images_of(job.job_id)) == 4, timeout=90
+    )
     in_flight = provider.started - provider.finished
     made = len(images_of(job.job_id))
     job_service.request_stop(workspace, job.job_id)
@@ -123,7 +125,7 @@ def test_graceful_stop_with_concurrent_batches_finishes_only_the_images_in_fligh
 def test_force_stop_writes_nothing_for_the_job_after_the_api_answers(workspace, monkeypatch, batches_running):
     provider = GatedProvider(hold_from=3).install(monkeypatch)
     job = start(workspace, generations=20, parameters={"max_concurrency": 1})
-    wait_until(lambda: len(images_of(job.job_id)) == 3 and provider.started == 4)
+    wait_until(lambda: len(images_of(job.job_id)) == 3 and provider.started == 4, timeout=90)
 
     answered = job_service.force_stop(workspace, job.job_id)
     assert answered.status == "cancelled"
@@ -150,7 +152,7 @@ def test_a_stop_from_outside_cancels_the_job_stops_its_batch_and_aborts_the_exec
     provider = GatedProvider(hold_from=3).install(monkeypatch)
     running = start(workspace, generations=10, parameters={"max_concurrency": 1})
     queued = start(workspace, generations=1)
-    wait_until(lambda: len(images_of(running.job_id)) == 3 and provider.started == 4)
+    wait_until(lambda: len(images_of(running.job_id)) == 3 and provider.started == 4, timeout=90)
 
     # As an operator would from the AWS console or CLI: nothing is set on our side.
     arn = job_repo.get_job(running.job_id).execution_arn
