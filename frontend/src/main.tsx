@@ -4,8 +4,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { captureTokenFromUrl } from "./api/auth";
-import { App } from "./app/App";
 import "./styles.css";
+import "./styles/responsive.css";
+
+import { App } from "./app/App";
 
 captureTokenFromUrl();
 

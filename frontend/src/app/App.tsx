@@ -12,9 +12,11 @@ import { FailedImagesPage } from "../pages/failed/FailedImagesPage";
 import { GalleryPage } from "../pages/gallery/GalleryPage";
 import { JobPage } from "../pages/job/JobPage";
 import { JobsPage } from "../pages/jobs/JobsPage";
+import { BuilderPage } from "../pages/builder/BuilderPage";
 import { NewJobPage } from "../pages/new/NewJobPage";
 import { ApprovalsPage } from "../pages/approvals/ApprovalsPage";
 import { QueuePage } from "../pages/queue/QueuePage";
+import { SettingsPage } from "../pages/settings/SettingsPage";
 import { Layout } from "./Layout";
 import { NotFound } from "./NotFound";
 import { makeQueryClient } from "./queryClient";
@@ -34,6 +36,8 @@ export const routes = [
       { path: "failed", element: <FailedImagesPage /> },
       { path: "queue", element: <QueuePage /> },
       { path: "approvals", element: <ApprovalsPage /> },
+      { path: "settings", element: <SettingsPage /> },
+      { path: "builder", element: <BuilderPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

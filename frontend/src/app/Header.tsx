@@ -4,6 +4,7 @@ import { NavLink, useNavigate } from "react-router";
 
 import { useApprovalCount } from "../queries/useApprovals";
 import { useHealth } from "../queries/useHealth";
+import { MainMenu } from "./MainMenu";
 
 export function Header({ signedIn = true }: { signedIn?: boolean }) {
   const health = useHealth();
@@ -22,6 +23,7 @@ export function Header({ signedIn = true }: { signedIn?: boolean }) {
             Local stack
           </span>
         ) : null}
+        {signedIn ? <MainMenu /> : null}
         {signedIn ? (
           <NewJobButton />
         ) : (

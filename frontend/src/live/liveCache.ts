@@ -29,7 +29,11 @@ export function applyLiveMessage(client: QueryClient, message: LiveMessage, late
     });
     later(keys.job(jobId));
     later(keys.jobLists());
-    if (message.type === "status") later(keys.jobLogs(jobId));
+    if (message.type === "status") {
+      later(keys.jobLogs(jobId));
+      later(keys.stats()); // a job that ends changes the numbers
+      later(keys.latestImagesAll()); // and may bring approved images
+    }
   } else if (message.type === "log") {
     later(keys.jobLogs(jobId));
   } else if (message.type === "image") {

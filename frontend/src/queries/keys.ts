@@ -22,4 +22,9 @@ export const keys = {
   health: () => ["health"] as const,
   settings: () => ["settings"] as const,
   exportJob: (id: string) => ["export", id] as const,
+  stats: () => ["stats"] as const,
+  latestImagesAll: () => ["images", "latest"] as const,
+  latestImages: (limit: number) => ["images", "latest", limit] as const,
+  phases: () => ["phases"] as const,
+  templates: () => ["templates"] as const,
 };

@@ -1,13 +1,34 @@
-// GET /api/settings: the workspace's settings, among them the export folders it remembers.
+// GET/PUT /api/settings (the workspace's default configuration and write-only API keys) and
+// POST /api/keywords/preview (a keywords file's first rows, before it is saved).
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../api/client";
+import type { components, paths } from "../api/schema";
 import { keys } from "./keys";
+
+export type Settings = components["schemas"]["Settings"];
+export type SettingsUpdate = paths["/api/settings"]["put"]["requestBody"]["content"]["application/json"];
+export type KeywordsPreview = components["schemas"]["KeywordsPreview"];
 
 export function useSettings() {
   return useQuery({
     queryKey: keys.settings(),
     queryFn: async () => unwrap(await api.GET("/api/settings")).settings,
+  });
+}
+
+export function useSaveSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: SettingsUpdate) => unwrap(await api.PUT("/api/settings", { body })).settings,
+    onSuccess: (settings) => client.setQueryData(keys.settings(), settings),
+  });
+}
+
+export function usePreviewKeywords() {
+  return useMutation({
+    mutationFn: async (body: { name: string; content: string; prompt_template?: string | null }) =>
+      unwrap(await api.POST("/api/keywords/preview", { body })).preview,
   });
 }

@@ -1,25 +1,53 @@
-// #/: what is running now, and the recent job history (an overview; #/jobs has the rest).
+// #/ (seed 001): the job controls, the statistics, the current job with its live log, the queue
+// in one line, the last 20 runs and the latest approved images.
 
-import { DataTable } from "../../components/DataTable";
+import "./dashboard.css";
+
+import { useEffect, useState } from "react";
+
+import type { Job } from "../../api/client";
 import { EmptyState } from "../../components/EmptyState";
 import { useTitle } from "../../hooks/useTitle";
-import { isActive } from "../../lib/status";
 import { useLiveJob } from "../../live/liveCache";
 import { useJobs } from "../../queries/useJobs";
-import { jobColumns, jobRowProps } from "../jobs/jobColumns";
-import { ActiveJobCard } from "./ActiveJobCard";
+import { CurrentJob } from "./CurrentJob";
+import { DashboardActions } from "./DashboardActions";
+import { JobHistory } from "./JobHistory";
+import { LatestImages } from "./LatestImages";
+import { QueueIndicator } from "./QueueIndicator";
+import { StatsPanel } from "./StatsPanel";
 
-const RECENT = 20;
-const ACTIVE_ORDER = ["running", "waiting_for_approval", "paused", "queued", "scheduled"];
+const HISTORY = 20;
+const WAITING = 50;
+const GALLERY_HREF: string | null = null;
+
+/** The job the dashboard follows: the one holding the slot, else the queue's head (starting). */
+export function currentJob(holding: Job[], queued: Job[]): Job | null {
+  const order = ["running", "waiting_for_approval", "paused"];
+  const sorted = [...holding].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+  return sorted[0] ?? queued.find((job) => job.queue_position === 1) ?? null;
+}
 
 export function DashboardPage() {
   useTitle("Dashboard");
   useLiveJob("*");
-  const jobs = useJobs({ limit: RECENT, sort: "newest" });
-  const items = jobs.data?.items;
-  const active = (items ?? [])
-    .filter((job) => isActive(job.status))
-    .sort((a, b) => ACTIVE_ORDER.indexOf(a.status) - ACTIVE_ORDER.indexOf(b.status));
+  const running = useJobs({ status: "running", limit: 5 });
+  const approval = useJobs({ status: "waiting_for_approval", limit: 5 });
+  const paused = useJobs({ status: "paused", limit: 5 });
+  const queued = useJobs({ status: "queued", sort: "oldest", limit: WAITING });
+  const scheduled = useJobs({ status: "scheduled", sort: "oldest", limit: WAITING });
+  // Newest first, without the jobs still waiting (the queue shows them): the last runs.
+  const recent = useJobs({ limit: HISTORY + WAITING, sort: "newest" });
+  const holding = [...(running.data?.items ?? []), ...(approval.data?.items ?? []), ...(paused.data?.items ?? [])];
+  const waiting = queued.data?.items ?? [];
+  const current = currentJob(holding, waiting);
+  const history = recent.data?.items.filter((job) => job.status !== "queued" && job.status !== "scheduled").slice(0, HISTORY);
+  const loaded = running.data && queued.data;
+  const [lastId, setLastId] = useState<string | null>(null);
+  useEffect(() => {
+    if (current) setLastId(current.id);
+  }, [current?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shownId = current?.id ?? lastId;
   return (
     <>
       <div className="page-head">
@@ -27,42 +55,28 @@ export function DashboardPage() {
           <h1>Dashboard</h1>
           <p className="subtitle">Start jobs, watch them run and review recent results.</p>
         </div>
-        {active.length ? <span className="live-indicator">Auto-refreshing</span> : null}
+        <DashboardActions current={loaded ? current : null} />
       </div>
-      <section className="card" aria-labelledby="current-title">
-        <h2 id="current-title" className="card-title">
-          Current jobs
-        </h2>
-        <div className="active-list">
-          {!items ? (
-            <p className="loading">Loading…</p>
-          ) : active.length ? (
-            active.map((job) => <ActiveJobCard key={job.id} job={job} />)
-          ) : (
-            <EmptyState title="No job is running">Start one with “New job”; jobs run one at a time, in order.</EmptyState>
-          )}
-        </div>
-      </section>
-      <section className="card card-flush" aria-labelledby="recent-title">
-        <div className="card-head">
-          <h2 id="recent-title" className="card-title">
-            Recent jobs
+      <StatsPanel />
+      {!loaded ? (
+        <p className="loading">Loading…</p>
+      ) : shownId ? (
+        <CurrentJob jobId={shownId} summary={current} />
+      ) : (
+        <section className="card" aria-labelledby="current-title">
+          <h2 id="current-title" className="card-title">
+            Current job
           </h2>
-          <a href="#/jobs" className="link">
-            All jobs →
-          </a>
-        </div>
-        <DataTable
-          columns={jobColumns}
-          data={items}
-          getRowId={(job) => job.id}
-          isLoading={jobs.isLoading}
-          error={jobs.error}
-          rowProps={jobRowProps}
-          testId="jobs-table"
-          empty={<EmptyState title="No jobs yet">Your job history will show here.</EmptyState>}
-        />
-      </section>
+          <EmptyState title="No job is running">Start Job runs one with your default settings; jobs run one at a time, in order.</EmptyState>
+        </section>
+      )}
+      <QueueIndicator
+        queued={waiting.filter((job) => job.id !== current?.id)}
+        scheduled={scheduled.data?.items ?? []}
+        more={Boolean(queued.data?.next_cursor || scheduled.data?.next_cursor)}
+      />
+      <JobHistory jobs={history} isLoading={recent.isLoading} error={recent.error} />
+      <LatestImages galleryHref={GALLERY_HREF} />
     </>
   );
 }

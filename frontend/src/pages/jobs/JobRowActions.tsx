@@ -1,6 +1,6 @@
 // A job row's actions: view, stop (while active), rerun, delete (once finished, after a confirm).
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
 
 import type { Job } from "../../api/client";
@@ -11,7 +11,8 @@ import { jobLabel } from "../../lib/jobLabel";
 import { isActive } from "../../lib/status";
 import { useDeleteJob, useJobAction } from "../../queries/useJobActions";
 
-export function JobRowActions({ job, stopLabel = "Stop" }: { job: Job; stopLabel?: string }) {
+/** `extra` (an export button, say) goes after Rerun; a scheduled job's stop reads Cancel. */
+export function JobRowActions({ job, stopLabel = "Stop", extra = null }: { job: Job; stopLabel?: string; extra?: ReactNode }) {
   const navigate = useNavigate();
   const toast = useToast();
   const action = useJobAction();
@@ -48,7 +49,7 @@ export function JobRowActions({ job, stopLabel = "Stop" }: { job: Job; stopLabel
           disabled={stopping || action.isPending}
           onClick={() => run("stop")}
         >
-          {stopping ? "Stopping…" : stopLabel}
+          {stopping ? (job.status === "scheduled" ? "Cancelling…" : "Stopping…") : job.status === "scheduled" ? "Cancel" : stopLabel}
         </button>
       ) : null}
       <button
@@ -61,6 +62,7 @@ export function JobRowActions({ job, stopLabel = "Stop" }: { job: Job; stopLabel
       >
         Rerun
       </button>
+      {extra}
       {isActive(job.status) ? null : (
         <button
           type="button"

@@ -1,126 +1,182 @@
-// #/new: start a job from the common settings of a `config` (SPEC §2), plus an "Advanced JSON"
-// box merged over them. The API validates; its 400 is shown at the field it names.
+// #/new: a job from the workspace's default configuration (Settings), in the same form as
+// Settings, with the raw JSON as an advanced view. The API validates; its 400 lands at the field.
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 
-import { ApiError, errorMessage } from "../../api/errors";
+import { ApiError } from "../../api/errors";
+import { ConfigForm } from "../../components/ConfigForm/ConfigForm";
 import { Estimate } from "../../components/estimate/Estimate";
-import { CheckField, Field } from "../../components/form/Field";
+import { focusFirstError, formErrors, NO_ERRORS, type FormErrors } from "../../components/ConfigForm/errors";
+import { mergeConfig, type Json } from "../../components/ConfigForm/fields";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { useToast } from "../../components/Toasts";
 import { useTitle } from "../../hooks/useTitle";
 import { useStartJob } from "../../queries/useJobActions";
-import { buildRequest, FormError, formFieldFor, INITIAL_VALUES, type JobFormValues } from "./jobForm";
-
-type Errors = Partial<Record<keyof JobFormValues | "form", string>>;
+import { useSettings } from "../../queries/useSettings";
+import { KeywordsFileSection, type KeywordsFileValue } from "../settings/KeywordsFileSection";
+import { buildJobRequest, FormError, parseConfigJson } from "./jobRequest";
 
 export function NewJobPage() {
   useTitle("New job");
   const navigate = useNavigate();
   const toast = useToast();
   const start = useStartJob();
-  const [values, setValues] = useState<JobFormValues>(INITIAL_VALUES);
-  const [errors, setErrors] = useState<Errors>({});
-  const [advancedOpen, setAdvancedOpen] = useState(false);
-  const set = <K extends keyof JobFormValues>(name: K) => (value: JobFormValues[K]) =>
-    setValues((current) => ({ ...current, [name]: value }));
-  const text = (name: keyof JobFormValues) => ({
-    value: String(values[name]),
-    onChange: (event: { target: { value: string } }) => set(name)(event.target.value as never),
-  });
+  const settings = useSettings();
+  const form = useRef<HTMLFormElement>(null);
+  const [config, setConfig] = useState<Json | null>(null);
+  const [scheduledAt, setScheduledAt] = useState("");
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [jsonOpen, setJsonOpen] = useState(false);
+  const [jsonText, setJsonText] = useState("");
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const defaults = settings.data?.default_config as Json | undefined;
+  useEffect(() => {
+    if (defaults && config === null) setConfig(defaults);
+  }, [defaults, config]);
 
-  const showError = (field: keyof JobFormValues | null, message: string) => {
-    setErrors(field ? { [field]: message } : { form: message });
-    if (field === "advanced") setAdvancedOpen(true);
-    if (field) setTimeout(() => document.querySelector<HTMLElement>(`[data-field="${field}"] input, [data-field="${field}"] textarea`)?.focus(), 0);
+  if (settings.error && !settings.data) return <ErrorAlert error={settings.error} />;
+  if (!config) return <p className="loading">Loading your default settings…</p>;
+
+  const show = (next: FormErrors) => {
+    setErrors(next);
+    focusFirstError(form.current);
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setErrors({});
+    setErrors(NO_ERRORS);
     let body;
     try {
-      body = buildRequest(values);
+      body = buildJobRequest(config, scheduledAt);
     } catch (error) {
-      if (error instanceof FormError) showError(error.field, error.message);
+      if (error instanceof FormError) show({ fields: error.field ? { [error.field]: error.message } : {}, form: error.field ? null : error.message });
       return;
     }
     start.mutate(body, {
       onSuccess: (job) => {
         const when = job.scheduled_at ? new Date(job.scheduled_at).toLocaleString() : "";
-        toast(job.status === "scheduled" ? `Job “${job.label}” scheduled for ${when}` : `Job “${job.label}” started`, "success");
+        const queued = job.status === "queued" && (job.queue_position ?? 0) > 1;
+        toast(
+          job.status === "scheduled"
+            ? `Job “${job.label}” scheduled for ${when}`
+            : queued
+              ? `Job “${job.label}” queued (position ${job.queue_position})`
+              : `Job “${job.label}” started`,
+          "success",
+        );
         navigate(`/jobs/${encodeURIComponent(job.id)}`);
       },
       onError: (error) => {
         if (error instanceof ApiError && error.status === 401) return;
-        if (error instanceof ApiError && error.status === 400) showError(formFieldFor(error.field, values.advanced), error.message);
-        else showError(null, errorMessage(error));
+        show(formErrors(error, config, { keywords_file: "keywords_file", scheduled_at: "scheduled_at" }));
       },
     });
   };
 
   return (
     <section className="card new-job" aria-labelledby="new-job-title">
-      <form className="job-form" noValidate data-testid="new-job-form" onSubmit={onSubmit}>
+      <form ref={form} className="job-form" noValidate data-testid="new-job-form" onSubmit={onSubmit}>
         <div className="dialog-head">
           <h1 id="new-job-title" className="dialog-title">
             New job
           </h1>
         </div>
         <p className="dialog-text">
-          The job starts at once (or at the time you set), or waits in the queue while another job runs.
+          Starts from your <a href="#/settings">default settings</a>. The job starts at once (or at the time you set), or
+          waits in the queue while another job runs.
         </p>
         {errors.form ? (
           <div className="notice notice-error" role="alert" data-testid="form-error">
             {errors.form}
           </div>
         ) : null}
-        <Field name="label" label="Label" hint="Optional. A name to find the job by." error={errors.label}>
-          <input type="text" autoComplete="off" placeholder="job_YYYYMMDD_HHMMSS" {...text("label")} autoFocus />
-        </Field>
-        <Field
-          name="keywords"
-          label="Keywords"
-          hint="One keyword per line. Each generation takes the next keyword (or a random one)."
-          error={errors.keywords}
+        <ConfigForm
+          value={config}
+          onChange={setConfig}
+          errors={errors.fields}
+          idPrefix="new"
+          extras={{
+            prompts: (
+              <KeywordsFileSection
+                value={config.keywords_file as KeywordsFileValue | undefined}
+                promptTemplate={(config.prompt_template as string | null) ?? null}
+                onChange={(next) => setConfig({ ...config, keywords_file: next })}
+                error={errors.fields.keywords_file}
+              />
+            ),
+          }}
         >
-          <textarea rows={4} placeholder={"red fox\nblue lake"} spellCheck={false} {...text("keywords")} />
-        </Field>
-        <div className="field-grid">
-          <Field name="generations" label="Generations" hint="1–2500" error={errors.generations}>
-            <input type="number" min={1} max={2500} step={1} inputMode="numeric" {...text("generations")} />
-          </Field>
-          <Field name="variations" label="Variations" hint="1–20 images per generation" error={errors.variations}>
-            <input type="number" min={1} max={20} step={1} inputMode="numeric" {...text("variations")} />
-          </Field>
-          <Field name="dimensions" label="Dimensions" hint="Comma-separated WxH, rotated per generation" error={errors.dimensions}>
-            <input type="text" autoComplete="off" {...text("dimensions")} />
-          </Field>
-          <Field name="max_concurrency" label="Max concurrency" hint="1–16 image batches at once" error={errors.max_concurrency}>
-            <input type="number" min={1} max={16} step={1} inputMode="numeric" {...text("max_concurrency")} />
-          </Field>
-        </div>
-        <fieldset className="fieldset">
-          <legend>Options</legend>
-          <div className="check-grid">
-            <CheckField name="keyword_random" label="Random keywords" hint="Pick a random keyword per generation." checked={values.keyword_random} onChange={set("keyword_random")} error={errors.keyword_random} />
-            <CheckField name="debug" label="Debug logs" hint="Keep technical log lines too." checked={values.debug} onChange={set("debug")} error={errors.debug} />
-            <CheckField name="quality_check" label="Quality check" checked={values.quality_check} onChange={set("quality_check")} error={errors.quality_check} />
-            <CheckField name="metadata" label="Metadata" checked={values.metadata} onChange={set("metadata")} error={errors.metadata} />
-            <CheckField name="approval" label="Wait for my approval" hint="Hold after generation and quality check until approved." checked={values.approval} onChange={set("approval")} error={errors.approval} />
+          <div className="field" data-field="scheduled_at">
+            <label htmlFor="new-scheduled-at">Start at</label>
+            <input
+              id="new-scheduled-at"
+              type="datetime-local"
+              step={60}
+              value={scheduledAt}
+              onChange={(event) => setScheduledAt(event.target.value)}
+              aria-describedby="new-scheduled-at-hint"
+              aria-invalid={errors.fields.scheduled_at ? true : undefined}
+            />
+            <p className="field-hint" id="new-scheduled-at-hint">
+              Optional, in your time zone. Empty: start now.
+            </p>
+            {errors.fields.scheduled_at ? (
+              <p className="field-error" role="alert">
+                {errors.fields.scheduled_at}
+              </p>
+            ) : null}
           </div>
-          <p className="field-hint">
-            Quality check flags blank or wrong-size images; metadata writes a title, description and tags per image.
-          </p>
-        </fieldset>
-        <Field name="scheduled_at" label="Start at" hint="Optional, in your time zone. Empty: start now." error={errors.scheduled_at}>
-          <input type="datetime-local" step={60} {...text("scheduled_at")} />
-        </Field>
-        <details className="advanced" open={advancedOpen} onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}>
-          <summary>Advanced JSON</summary>
-          <Field name="advanced" label="Extra configuration (JSON object)" hint="Merged into the job configuration over the fields above." error={errors.advanced}>
-            <textarea rows={5} className="mono" spellCheck={false} placeholder='{"parameters": {"format": "jpg"}}' {...text("advanced")} />
-          </Field>
+        </ConfigForm>
+        <details
+          className="advanced"
+          open={jsonOpen}
+          onToggle={(event) => {
+            const open = event.currentTarget.open;
+            setJsonOpen(open);
+            if (open) {
+              setJsonText(JSON.stringify(config, null, 2));
+              setJsonError(null);
+            }
+          }}
+        >
+          <summary>JSON view (advanced)</summary>
+          <div className="field" data-field="json">
+            <label htmlFor="new-json">The whole configuration as JSON</label>
+            <textarea
+              id="new-json"
+              rows={14}
+              className="mono"
+              spellCheck={false}
+              value={jsonText}
+              onChange={(event) => setJsonText(event.target.value)}
+              aria-invalid={jsonError ? true : undefined}
+              aria-describedby={jsonError ? "new-json-error" : "new-json-hint"}
+            />
+            <p className="field-hint" id="new-json-hint">
+              Apply puts it into the form above; keys left out take your defaults.
+            </p>
+            {jsonError ? (
+              <p className="field-error" id="new-json-error" role="alert">
+                {jsonError}
+              </p>
+            ) : null}
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => {
+                try {
+                  setConfig(mergeConfig(defaults ?? {}, parseConfigJson(jsonText)));
+                  setJsonError(null);
+                  toast("JSON applied to the form", "info");
+                } catch (error) {
+                  setJsonError((error as Error).message);
+                }
+              }}
+            >
+              Apply JSON
+            </button>
+          </div>
         </details>
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={() => navigate(-1)}>
@@ -131,15 +187,15 @@ export function NewJobPage() {
           </button>
         </div>
       </form>
-      <Estimate body={estimateBody(values)} />
+      <Estimate body={estimateBody(config, scheduledAt)} />
     </section>
   );
 }
 
 /** The body the form would start, for the estimate; null while the form cannot make one. */
-function estimateBody(values: JobFormValues) {
+function estimateBody(config: Json, scheduledAt: string) {
   try {
-    return buildRequest(values);
+    return buildJobRequest(config, scheduledAt);
   } catch {
     return null;
   }
