@@ -62,7 +62,8 @@ test("the API's refusal is shown at the field it names, and the form keeps what 
 test("an emptied keyword list is left out of the request rather than sent empty", async () => {
   const api = fakeApi({
     "GET /api/settings": settings,
-    "POST /api/jobs": () => ({ status: 202, body: { job: { id: "j1", label: "job", status: "queued", queue_position: 1 } } }),
+    // Refused, so the page stays (this test is about what was sent).
+    "POST /api/jobs": () => ({ status: 400, body: { error: { code: "invalid_input", message: "no", field: "generations" } } }),
   });
   renderWithApp(<NewJobPage />);
   const user = userEvent.setup();
