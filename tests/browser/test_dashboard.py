@@ -118,7 +118,7 @@ def test_another_start_is_queued_and_force_stop_asks_first(console: Console, def
         expect(queue_another).to_have_text("Queue another job")
         queue_another.click()
         expect(page.get_by_test_id("toast").filter(has_text="is queued")).to_be_visible()
-        expect(page.get_by_test_id("queue-queued")).to_have_text("1")
+        expect(page.get_by_test_id("queue-queued")).to_have_text("1", timeout=90_000)  # slow API under load
         expect(page.get_by_test_id("queue-next")).to_contain_text("Next up: Long run")
 
         page.get_by_test_id("force-stop").click()

@@ -124,9 +124,9 @@ def test_a_three_phase_plan_is_built_validated_saved_reloaded_and_run(console: C
     expect(chain).to_have_count(3)
     # The keyboard moves Metadata above Image generation: Space picks it up, an arrow moves it.
     page.get_by_role("button", name="Reorder Metadata (step 3)").focus()
-    page.keyboard.press("Space")
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("Space")
+    for key in ("Space", "ArrowUp", "Space"):  # one at a time, as a person presses them
+        page.keyboard.press(key)
+        page.wait_for_timeout(250)
     expect(chain.nth(1)).to_have_attribute("data-phase", "metadata")
     page.get_by_label("Name").fill("Three phases")
     prompts = page.locator('[data-testid="chain-block"][data-phase="prompts"]')

@@ -7,12 +7,15 @@ import { isActive } from "../lib/status";
 import { usePollInterval } from "../live/liveCache";
 import { keys, type JobListParams } from "./keys";
 
-export function useJobs(params: JobListParams) {
+/** `always`: poll even while the page shows no active job (the dashboard's queue lists, which
+ * are empty until a job is queued). */
+export function useJobs(params: JobListParams, { always = false }: { always?: boolean } = {}) {
   const interval = usePollInterval(2000);
   return useQuery({
     queryKey: keys.jobList(params),
     queryFn: async () => unwrap(await api.GET("/api/jobs", { params: { query: params } })),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.items.some((job) => isActive(job.status)) ? interval : false),
+    refetchInterval: (query) =>
+      always || query.state.data?.items.some((job) => isActive(job.status)) ? interval : false,
   });
 }

@@ -31,11 +31,11 @@ export function currentJob(holding: Job[], queued: Job[]): Job | null {
 export function DashboardPage() {
   useTitle("Dashboard");
   useLiveJob("*");
-  const running = useJobs({ status: "running", limit: 5 });
-  const approval = useJobs({ status: "waiting_for_approval", limit: 5 });
-  const paused = useJobs({ status: "paused", limit: 5 });
-  const queued = useJobs({ status: "queued", sort: "oldest", limit: WAITING });
-  const scheduled = useJobs({ status: "scheduled", sort: "oldest", limit: WAITING });
+  const running = useJobs({ status: "running", limit: 5 }, { always: true });
+  const approval = useJobs({ status: "waiting_for_approval", limit: 5 }, { always: true });
+  const paused = useJobs({ status: "paused", limit: 5 }, { always: true });
+  const queued = useJobs({ status: "queued", sort: "oldest", limit: WAITING }, { always: true });
+  const scheduled = useJobs({ status: "scheduled", sort: "oldest", limit: WAITING }, { always: true });
   // Newest first, without the jobs still waiting (the queue shows them): the last runs.
   const recent = useJobs({ limit: HISTORY + WAITING, sort: "newest" });
   const holding = [...(running.data?.items ?? []), ...(approval.data?.items ?? []), ...(paused.data?.items ?? [])];
