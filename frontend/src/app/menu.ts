@@ -4,6 +4,8 @@
 export const MENU: readonly { to: string; label: string }[] = [
   { to: "/", label: "Dashboard" },
   { to: "/jobs", label: "Job Management" },
+  { to: "/gallery", label: "Gallery" },
+  { to: "/failed", label: "Failed Images Review" },
   { to: "/new", label: "New job" },
   { to: "/builder", label: "Job Builder" },
   { to: "/settings", label: "Settings" },

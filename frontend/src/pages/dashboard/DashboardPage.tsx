@@ -19,7 +19,7 @@ import { StatsPanel } from "./StatsPanel";
 
 const HISTORY = 20;
 const WAITING = 50;
-const GALLERY_HREF: string | null = null;
+const GALLERY_HREF = "#/gallery";
 
 /** The job the dashboard follows: the one holding the slot, else the queue's head (starting). */
 export function currentJob(holding: Job[], queued: Job[]): Job | null {
