@@ -6,6 +6,8 @@ export const MENU: readonly { to: string; label: string }[] = [
   { to: "/jobs", label: "Job Management" },
   { to: "/gallery", label: "Gallery" },
   { to: "/failed", label: "Failed Images Review" },
+  { to: "/queue", label: "Queue" },
+  { to: "/approvals", label: "Approvals" },
   { to: "/new", label: "New job" },
   { to: "/builder", label: "Job Builder" },
   { to: "/settings", label: "Settings" },
