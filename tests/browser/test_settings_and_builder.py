@@ -158,10 +158,8 @@ def test_a_three_phase_plan_is_built_validated_saved_reloaded_and_run(console: C
 
     page.get_by_test_id("run-chain").click()
     expect(page).to_have_url(re.compile(r"#/jobs/[0-9a-f]{32}$"))
-    phases = page.get_by_test_id("job-phase")
-    expect(phases).to_have_count(3)
-    expect(phases.nth(0)).to_contain_text("Prompt")
-    expect(phases.nth(1)).to_contain_text("Metadata")
-    expect(phases.nth(2)).to_contain_text("Image generation")
+    steps = page.get_by_test_id("timeline-step")
+    expect(steps).to_have_count(3)
+    assert steps.evaluate_all("els => els.map((e) => e.dataset.phase)") == ["prompts", "metadata", "generate"]
     expect(page.get_by_test_id("job-status")).to_have_text("Completed", timeout=90_000)
     assert not console.errors, f"JavaScript errors: {console.errors}"
