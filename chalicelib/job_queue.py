@@ -25,6 +25,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import semaphore
 from chalicelib.errors import ConflictError, ValidationError
 from chalicelib.models import JobModel, SemaphoreModel
+from chalicelib.repositories import jobs as job_repo
 from chalicelib.statuses import JobStatus
 
 MAX_WINDOW = 45  # entries one transaction rotates (2 items each; DynamoDB allows 100 per transaction)
@@ -127,6 +128,7 @@ def target_position(current: int, length: int, body: dict[str, Any]) -> int:
 
 def move(workspace: str, job_id: str, body: dict[str, Any]) -> int:
     """Move a queued job; returns its new position (1 = next to run)."""
+    job_repo.get_job(job_id, workspace)  # another workspace's job is not found, not "not queued"
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     for _ in range(ATTEMPTS):

@@ -80,6 +80,7 @@ def approval_info(job: JobModel) -> dict[str, Any]:
 
 def reject_images(workspace: str, job_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Fail the chosen images of a job waiting for approval; the job keeps waiting."""
+    job = job_repo.get_job(job_id, workspace)  # another workspace's job is a 404 before any 400
     unknown = sorted(set(body) - {"image_ids"})
     if unknown:
         raise ValidationError(f"{unknown[0]} is an unknown key", field=unknown[0])
@@ -88,7 +89,6 @@ def reject_images(workspace: str, job_id: str, body: dict[str, Any]) -> dict[str
         raise ValidationError("must be a non-empty list of image ids", field="image_ids")
     if len(ids) > MAX_REJECT:
         raise ValidationError(f"must list at most {MAX_REJECT} images", field="image_ids")
-    job = job_repo.get_job(job_id, workspace)
     if job.status != WAITING:
         raise ConflictError(f"job {job_id} is {job.status}; it is not waiting for approval", field="job_id")
     found = {image.image_id: image for image in ImageModel.batch_get(list(dict.fromkeys(ids)))}

@@ -30,7 +30,8 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("method,path", ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_every_route_but_the_public_ones_needs_the_token(api, method, path):  # noqa: F811
-    url = f"{api}{_fill(path, {'job_id': 'x', 'image_id': 'x', 'export_id': 'x', 'deletion_id': 'x'})}"
+    placeholders = ("job_id", "image_id", "export_id", "deletion_id", "template_id")
+    url = f"{api}{_fill(path, dict.fromkeys(placeholders, 'x'))}"
     assert requests.request(method, url, timeout=10).status_code == 401
     wrong = requests.request(method, url, headers={"Authorization": "Bearer forged"}, timeout=10)
     assert wrong.status_code == 401
@@ -69,6 +70,15 @@ def other_workspace_deletion(stack):
 
 
 @pytest.fixture(scope="module")
+def other_workspace_template(stack):
+    """A saved job-builder template of another workspace."""
+    from chalicelib.services import templates
+
+    saved = templates.save_template("someone-else", {"name": "theirs", "phases": ["prompts", "generate"]})
+    return saved["id"]
+
+
+@pytest.fixture(scope="module")
 def other_workspace_job(stack):
     """A finished job, with an image, in a workspace that is not the caller's."""
     job = job_service.start_job("someone-else", {"config": config(1)})
@@ -82,6 +92,7 @@ def test_nobody_reaches_another_workspaces_jobs_or_images(
     other_workspace_job,
     other_workspace_export,
     other_workspace_deletion,
+    other_workspace_template,
     monkeypatch,
     method,
     path,
@@ -92,7 +103,9 @@ def test_nobody_reaches_another_workspaces_jobs_or_images(
     body = {"ids": [image_id if "/images" in path else job_id]} if takes_ids else None
     params = {"job_id": job_id} if path == "/api/images" else None
     ids = {"job_id": job_id, "image_id": image_id, "export_id": other_workspace_export}
-    filled = _fill(path, {**ids, "deletion_id": other_workspace_deletion})
+    filled = _fill(
+        path, {**ids, "deletion_id": other_workspace_deletion, "template_id": other_workspace_template}
+    )
     response = call(api, method, filled, json=body, params=params)
     if "{" in path or path in NOT_FOUND_FOR_OTHERS_IDS:
         assert response.status_code == 404, response.text
