@@ -25,6 +25,7 @@ import list_reads  # noqa: E402
 import many_workspaces  # noqa: E402
 import postprocess_throughput  # noqa: E402
 import provider_throughput  # noqa: E402
+import queue_leaks  # noqa: E402
 import websocket_latency  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
@@ -42,6 +43,7 @@ SECTIONS = [
     ("9. Estimate against actual", estimate_accuracy),
     ("10. Throughput against a provider's latency", provider_throughput),
     ("11. Many workspaces at once", many_workspaces),
+    ("12. A stack after many stopped and queued jobs", queue_leaks),
 ]
 
 
