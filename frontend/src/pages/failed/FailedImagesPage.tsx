@@ -54,6 +54,9 @@ export function FailedImagesPage() {
   const failed = [...all(lists.qc_failed), ...all(lists.retry_failed)];
   const inFlight = [...all(lists.retry_pending), ...all(processing)].filter((i) => i.status === "retry_pending" || following.has(i.id));
   const settled = all(approvedRecently).filter((i) => following.has(i.id));
+  // The lists are read at different moments: an image a stale list still shows as pending but
+  // another already shows settled is listed once, in its settled state.
+  const retries = [...new Map([...inFlight, ...settled].map((image) => [image.id, image])).values()];
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [asking, setAsking] = useState<"retry" | "delete" | null>(null);
   const retry = useRetryImages();
@@ -171,7 +174,7 @@ export function FailedImagesPage() {
           <div className="card-head">
             <h2 className="card-title">Retries</h2>
           </div>
-          <ul className="failed-list">{[...inFlight, ...settled].map((image) => row(image, false))}</ul>
+          <ul className="failed-list">{retries.map((image) => row(image, false))}</ul>
         </section>
       ) : null}
       {asking === "retry" ? (
