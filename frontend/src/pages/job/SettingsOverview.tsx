@@ -31,7 +31,7 @@ export function SettingsOverview({ job, onEdit }: Props) {
           : "This job has no stored settings to rerun."}{" "}
         Edits affect future reruns only, never this job or its images.
       </p>
-      <table className="table settings-table">
+      <table className="table settings-table" tabIndex={0} aria-label="Settings as run and current">
         <thead>
           <tr>
             <th scope="col">Setting</th>
