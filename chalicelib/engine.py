@@ -487,6 +487,12 @@ def record_approval(job_id: str) -> None:
 def finish_job(event: dict[str, Any]) -> dict[str, Any]:
     """Set the final status and free the slot."""
     job = job_repo.get_job(event["job_id"])
+    if _is_earlier_attempt(job, event.get("execution_name")):  # ended by a force stop: only its slot
+        semaphore.release(
+            job.workspace, job.job_id, None, attempt=attempt_of(event["execution_name"], job.job_id)
+        )
+        return {"status": job.status}
+    attempt, ticket = int(job.attempt), _ticket(job)  # this attempt's, whatever a resume does next
     if not JobStatus(job.status).is_final:
         if job.control in ("stop", "force"):
             target = JobStatus.CANCELLED
@@ -506,7 +512,7 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
         from chalicelib.settle import settle_images
 
         settle_images(job, job.error or f"Job {job.status} before this image was finished")
-    semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
+    semaphore.release(job.workspace, job.job_id, ticket, attempt=attempt)
     return {"status": job.status}
 
 
@@ -548,6 +554,11 @@ def fail_job(event: dict[str, Any]) -> None:
     job_id = state.get("job_id") or (state.get("input") or {}).get("job_id") or event.get("execution_name")
     job = job_repo.find_job(job_id) if job_id else None
     if job is None:
+        return
+    if _is_earlier_attempt(job, event.get("execution_name")):  # ended by a force stop: only its slot
+        semaphore.release(
+            job.workspace, job.job_id, None, attempt=attempt_of(event["execution_name"], job.job_id)
+        )
         return
     error = state.get("error")
     message = describe_error(error) if error else (job.error or "Failed")
@@ -592,6 +603,7 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
     (a force stop of ours, or `aborted`: StopExecution from the AWS CLI or console); the images
     left unfinished fail (`settle=False` leaves that to the cleanup path that follows, for a
     caller that must answer quickly)."""
+    attempt, ticket = int(job.attempt), _ticket(job)  # this attempt's, whatever a resume does next
     if not JobStatus(job.status).is_final:
         forced = job.control == "force"
         target = JobStatus.CANCELLED if forced or aborted else JobStatus.FAILED
@@ -614,7 +626,7 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
 
         job.refresh(consistent_read=True)
         settle_images(job, job.error or message)
-    semaphore.release(job.workspace, job.job_id, _ticket(job), attempt=int(job.attempt))
+    semaphore.release(job.workspace, job.job_id, ticket, attempt=attempt)
 
 
 def cleanup_execution(event: dict[str, Any]) -> None:
@@ -637,6 +649,13 @@ def cleanup_execution(event: dict[str, Any]) -> None:
         return
     status = str(detail.get("status") or "ended")
     mark_ended(job, f"Execution {status.lower()}", aborted=status == "ABORTED")
+
+
+def _is_earlier_attempt(job: JobModel, execution_name: str | None) -> bool:
+    """True for the late last task of an execution the job has been resumed from: its attempt
+    was ended (and its slot released) by whoever stopped it, and the job now belongs to the
+    resumed execution."""
+    return bool(execution_name) and attempt_of(str(execution_name), job.job_id) != int(job.attempt)
 
 
 def attempt_of(execution_name: str, job_id: str) -> int:

@@ -2,9 +2,9 @@
 
 The queue is the semaphore's `Q#<ticket>` entries in key order (`chalicelib/semaphore.py`): the
 head is the next job to take the slot. A move never changes the keys; it permutes which job each
-key of the affected window holds, in one DynamoDB transaction that also sets each moved job's
-`ticket`, conditional on every entry still holding the job read and every job still
-being queued with that ticket. A release, an acquire or another move racing with it makes the
+key of the affected window holds (with its attempt), in one DynamoDB transaction that also sets
+each moved job's `ticket`, conditional on every entry still holding the job read and every job
+still being queued with that ticket. A release, an acquire or another move racing with it makes the
 transaction fail as a whole, and it is read and tried again: the queue is never half-moved, no
 job is lost or listed twice, and the one-job-per-workspace slot is untouched (moves only reorder
 waiting jobs). Jobs the move does not touch keep their relative order (a bulk rerun stays in
@@ -155,7 +155,7 @@ def _rotate(workspace: str, listed: list[SemaphoreModel], source: int, target: i
     something changed since `listed` was read (nothing is written then)."""
     low, high = min(source, target), max(source, target)
     window = listed[low : high + 1]
-    holders = [e.job_id for e in window]
+    holders = [(e.job_id, e.attempt) for e in window]
     if source < target:
         moved = holders[1:] + holders[:1]
     else:
@@ -164,10 +164,15 @@ def _rotate(workspace: str, listed: list[SemaphoreModel], source: int, target: i
     connection = Connection(region=meta.region, host=meta.host)
     try:
         with TransactWrite(connection=connection) as transaction:
-            for entry, old_job, new_job in zip(window, holders, moved, strict=True):
+            for entry, (old_job, _), (new_job, new_attempt) in zip(window, holders, moved, strict=True):
+                attempt_action = (
+                    SemaphoreModel.attempt.remove()
+                    if new_attempt is None
+                    else SemaphoreModel.attempt.set(new_attempt)
+                )
                 transaction.update(
                     SemaphoreModel(workspace, entry.entry),
-                    actions=[SemaphoreModel.job_id.set(new_job)],
+                    actions=[SemaphoreModel.job_id.set(new_job), attempt_action],
                     condition=SemaphoreModel.job_id == old_job,
                 )
                 transaction.update(

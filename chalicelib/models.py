@@ -370,6 +370,7 @@ class SemaphoreModel(Model):
     owner = UnicodeAttribute(null=True)  # LOCK: the job holding the slot
     next_ticket = NumberAttribute(null=True)  # LOCK: last ticket handed out
     job_id = UnicodeAttribute(null=True)  # Q#: the waiting job
+    attempt = NumberAttribute(null=True)  # Q#: which of its attempts waits (a resume is another)
 
 
 class CheckpointModel(Model):

@@ -4,7 +4,9 @@ Items (table `semaphore`, hash key = workspace):
 - `LOCK`: `owner` = the attempt holding the slot (`<job id>#<attempt>`: a resumed job's new
   attempt is another owner than the one ending, so the late release of the one ending can never
   free the slot the new one took), `next_ticket` = a counter that breaks ties between tickets.
-- `Q#<ticket>`: a waiting job. A ticket is the time the job joined the queue, in microseconds,
+- `Q#<ticket>`: a waiting job (`job_id`) and which of its attempts waits (`attempt`), so the
+  late release of an attempt that has ended can never delete the entry of the resume after it.
+  A ticket is the time the job joined the queue, in microseconds,
   × 10,000 plus the counter: for a job started through the API, when the API queued it; for one
   started straight on Step Functions, its execution's start time (`$$.Execution.StartTime`), so
   such jobs queue in the order their executions started, as on AWS, whenever RegisterJob runs.
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
@@ -68,15 +71,15 @@ def ensure_lock(workspace: str) -> None:
 TIE_BREAKS = 10_000
 
 
-def take_ticket(workspace: str, job_id: str, at: datetime | None = None) -> int:
-    """Join the workspace queue at time `at` (now by default); returns the ticket (its place in
-    FIFO order)."""
+def take_ticket(workspace: str, job_id: str, at: datetime | None = None, *, attempt: int = 1) -> int:
+    """Join the workspace queue at time `at` (now by default) for the job's `attempt`; returns
+    the ticket (its place in FIFO order)."""
     ensure_lock(workspace)
     lock = SemaphoreModel(workspace, LOCK)
     lock.update(actions=[SemaphoreModel.next_ticket.add(1)])
     moment = at or datetime.now(UTC)
     ticket = int(moment.timestamp() * 1_000_000) * TIE_BREAKS + int(lock.next_ticket or 0) % TIE_BREAKS
-    SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id).save()
+    SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id, attempt=attempt).save()
     return ticket
 
 
@@ -176,14 +179,14 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
     acquired = lock.owner == owner
     if not acquired:
         head = _head(workspace)
-        if head is not None and head.job_id == job_id:
+        if head is not None and _is_entry_of(head, job_id, attempt):
             if lock.owner and _owner_has_ended(lock.owner):
                 _free_slot(workspace, lock.owner)
             acquired = _take_slot(workspace, owner)
         elif head is not None and not lock.owner:
             wake_next(workspace)  # reordered since we were woken: the head goes first
     if acquired:
-        _leave_queue(workspace, job_id, ticket)
+        _leave_queue(workspace, job_id, ticket, attempt=attempt)
         return SlotState(True, 0)
     return SlotState(False, max(1, queue_position(workspace, current_ticket(job_id) or ticket)))
 
@@ -195,28 +198,48 @@ def _delete_entry(workspace: str, entry_key: str) -> None:
         pass
 
 
-def _leave_queue(workspace: str, job_id: str, ticket: int | None) -> None:
-    """Delete the job's own queue entry, following its ticket if a move changed it."""
+def _leave_queue(workspace: str, job_id: str, ticket: int | None, *, attempt: int) -> None:
+    """Delete this attempt's own queue entry, following its ticket if a move changed it.
+
+    Only the attempt's own entry: a late release of an attempt that has ended (its execution's
+    last task, the cleanup machine) must never follow the job's ticket into the entry a resume
+    has since taken for the next attempt, or the resumed job would wait at the head of a queue it
+    is no longer in."""
     for _ in range(5):
         if ticket is None:
             return
         try:
-            SemaphoreModel(workspace, _queue_key(ticket)).delete(condition=SemaphoreModel.job_id == job_id)
+            SemaphoreModel(workspace, _queue_key(ticket)).delete(condition=_held_by(job_id, attempt))
             return
         except DeleteError as err:
             if not _conditional_failed(err):
                 raise
-        moved = current_ticket(job_id)
-        if moved == ticket:
-            return  # the entry is gone already
-        ticket = moved
+        try:
+            job = JobModel.get(job_id, consistent_read=True)
+        except JobModel.DoesNotExist:
+            return
+        if int(job.attempt) != attempt or job.ticket is None or int(job.ticket) == ticket:
+            return  # the entry is gone already, or the job has moved on to another attempt
+        ticket = int(job.ticket)
+
+
+def _is_entry_of(entry: SemaphoreModel, job_id: str, attempt: int) -> bool:
+    return entry.job_id == job_id and (entry.attempt is None or int(entry.attempt) == attempt)
+
+
+def _held_by(job_id: str, attempt: int) -> Any:
+    """The condition that a queue entry is this attempt's (entries written before entries named
+    their attempt count as any attempt's)."""
+    return (SemaphoreModel.job_id == job_id) & (
+        SemaphoreModel.attempt.does_not_exist() | (SemaphoreModel.attempt == attempt)
+    )
 
 
 def release(workspace: str, job_id: str, ticket: int | None, *, attempt: int) -> None:
     """Give the slot back (if this attempt holds it) and leave the queue (if in it). Safe to call
     any number of times, from the job's own execution, the cleanup machine or a force stop."""
     _free_slot(workspace, owner_of(job_id, attempt))
-    _leave_queue(workspace, job_id, ticket)
+    _leave_queue(workspace, job_id, ticket, attempt=attempt)
     wake_next(workspace)
 
 
@@ -231,10 +254,10 @@ def wake_next(workspace: str) -> None:
     for entry in SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True):
         try:
             job = JobModel.get(entry.job_id, consistent_read=True)
-            ended = JobStatus(job.status).is_final
+            ended = JobStatus(job.status).is_final or not _is_entry_of(entry, job.job_id, int(job.attempt))
         except JobModel.DoesNotExist:
             ended = True
-        if ended:
+        if ended:  # or an attempt the job has moved on from
             _delete_entry(workspace, entry.entry)
             continue
         if job.slot_token:

@@ -231,8 +231,8 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
             f"only a paused, failed or cancelled job can be resumed; job {job_id} is {job.status}",
             field="job_id",
         )
-    ticket = semaphore.take_ticket(job.workspace, job.job_id)
-    job_repo.require_transition(
+    ticket = semaphore.take_ticket(job.workspace, job.job_id, attempt=int(job.attempt) + 1)
+    resumed = job_repo.transition(
         job,
         JobStatus.QUEUED,
         JobModel.ticket.set(ticket),
@@ -242,6 +242,9 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
         JobModel.finished_at.remove(),
         JobModel.step.set("Queued"),
     )
+    if not resumed:  # another resume came first
+        semaphore.drop_ticket(job.workspace, ticket)
+        raise InvalidStateError(f"job {job_id} is {job.status}; it cannot be resumed now", field="job_id")
     restore_images(job)  # the images its end failed unfinished are in the pipeline again
     with JobLog(job_id) as log:
         log.info("Resume requested: queued to continue from the checkpoint")

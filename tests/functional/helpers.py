@@ -61,7 +61,25 @@ def wait_status(job_id: str, *statuses: str, timeout: float = 30) -> JobModel:
         seen = f"{job.status} ({job.step}, {job.error})" if job else "missing"
         if job is not None and job.status == "queued":
             seen += f"; the slot is {_slot_holder(job.workspace)}"
+        if job is not None:
+            seen += f"; its execution: {_execution_story(job)}"
         raise AssertionError(f"job {job_id} is {seen}, not {statuses}") from None
+
+
+def _execution_story(job: JobModel) -> str:
+    """The execution's status and its last few events, for the message of a job that is stuck."""
+    if not job.execution_arn:
+        return "none registered"
+    try:
+        sfn = aws.sfn()
+        status = sfn.describe_execution(executionArn=job.execution_arn)["status"]
+        events = sfn.get_execution_history(executionArn=job.execution_arn)["events"]
+    except Exception as err:  # noqa: BLE001 - a diagnostic must not hide the failure it explains
+        return f"unreadable ({err})"
+    last = [
+        e["type"] + (f" {d['name']}" if (d := e.get("stateEnteredEventDetails")) else "") for e in events[-6:]
+    ]
+    return f"{status}, {len(events)} events, ending {' > '.join(last)}"
 
 
 def _slot_holder(workspace: str) -> str:

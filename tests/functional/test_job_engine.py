@@ -92,10 +92,6 @@ def test_a_queued_job_shows_its_position(workspace, slow_provider):
     wait_status(third.job_id, "completed")
 
 
-@pytest.mark.xfail(
-    reason="open defect: a resumed job can stay queued at position 1 with the slot free",
-    strict=False,
-)
 def test_failure_mid_batch_then_resume_yields_exactly_the_planned_images(workspace, monkeypatch, generated):
     original = LocalProvider.generate
     calls = {"n": 0}

@@ -35,7 +35,7 @@ def test_the_late_release_of_an_ending_attempt_does_not_free_the_resumed_attempt
     # The job failed and was resumed at once: attempt 2 queues while attempt 1, whose job has
     # moved on, has not run its release yet; another job queues behind.
     save_job(job_id, workspace, JobStatus.QUEUED, attempt=2)
-    second = semaphore.take_ticket(workspace, job_id)
+    second = semaphore.take_ticket(workspace, job_id, attempt=2)
     behind = semaphore.take_ticket(workspace, other)
     assert semaphore.try_acquire(workspace, job_id, second, attempt=2).acquired
     assert owner(workspace) == f"{job_id}#2"
@@ -43,6 +43,23 @@ def test_the_late_release_of_an_ending_attempt_does_not_free_the_resumed_attempt
     semaphore.release(workspace, job_id, first, attempt=1)  # attempt 1's late release
     assert owner(workspace) == f"{job_id}#2"
     assert not semaphore.try_acquire(workspace, other, behind, attempt=1).acquired
+
+
+def test_the_late_release_of_an_ended_attempt_leaves_the_resumed_attempt_in_the_queue(workspace):
+    """The release of a failed attempt runs after the job was resumed, with the job's ticket as
+    it reads it now: the resumed attempt's entry stays, so it takes the free slot."""
+    job_id = "job-" + workspace
+    first = semaphore.take_ticket(workspace, job_id)
+    assert semaphore.try_acquire(workspace, job_id, first, attempt=1).acquired
+    semaphore._free_slot(workspace, semaphore.owner_of(job_id, 1))  # attempt 1 ends: slot first
+
+    second = semaphore.take_ticket(workspace, job_id, attempt=2)  # resumed meanwhile
+    save_job(job_id, workspace, JobStatus.QUEUED, attempt=2)
+    JobModel(job_id).update(actions=[JobModel.ticket.set(second)])
+    semaphore.release(workspace, job_id, second, attempt=1)  # then the rest of attempt 1's release
+
+    assert semaphore.queue_position(workspace, second) == 1
+    assert semaphore.try_acquire(workspace, job_id, second, attempt=2).acquired
 
 
 def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(workspace):
