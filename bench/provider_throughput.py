@@ -20,6 +20,7 @@ SIZES = (48, 480)
 CONCURRENCY = (1, 8, 16)
 SPEEDUP_GOALS = {(48, 8): 6.0, (480, 8): 7.0}
 # `make test` runs every bench at tiny sizes (bench/run_all.py --smoke): what changes there.
+JOB_DEADLINE_S = 120  # beyond the ideal time: a job this late is stuck, and the bench says where
 SMOKE_ARGS = {"sizes": (4,), "latency_s": 0.05}
 
 
@@ -47,10 +48,15 @@ def run_runware_job(images: int, concurrency: int) -> float:
     }
     started = time.perf_counter()
     job = job_service.start_job("bench", {"config": config})
+    deadline = started + JOB_DEADLINE_S + images * LATENCY_S
     while True:
         job = job_repo.get_job(job.job_id)
         if job.status in ("completed", "failed", "cancelled"):
             break
+        if time.perf_counter() > deadline:
+            from tests.functional.helpers import describe_stuck_job
+
+            raise RuntimeError(f"bench job stuck: {describe_stuck_job(job)}")
         time.sleep(0.1)
     elapsed = time.perf_counter() - started
     if job.status != "completed" or int(job.images_ok) != images:

@@ -58,12 +58,16 @@ def wait_status(job_id: str, *statuses: str, timeout: float = 30) -> JobModel:
         return wait_until(reached, timeout)
     except AssertionError:
         job = job_repo.find_job(job_id)
-        seen = f"{job.status} ({job.step}, {job.error})" if job else "missing"
-        if job is not None and job.status == "queued":
-            seen += f"; the slot is {_slot_holder(job.workspace)}"
-        if job is not None:
-            seen += f"; its execution: {_execution_story(job)}"
+        seen = describe_stuck_job(job) if job else "missing"
         raise AssertionError(f"job {job_id} is {seen}, not {statuses}") from None
+
+
+def describe_stuck_job(job: JobModel) -> str:
+    """Where a job that did not get on is: its status, who holds the slot, its execution's end."""
+    seen = f"{job.status} ({job.step}, {job.error})"
+    if job.status == "queued":
+        seen += f"; the slot is {_slot_holder(job.workspace)}"
+    return seen + f"; its execution: {_execution_story(job)}"
 
 
 def _execution_story(job: JobModel) -> str:
