@@ -254,14 +254,19 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
     if JobStatus(job.status).is_final:
         aws.send_task_success(token, {"acquired": False, "cancelled": True})
         return None
-    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), attempt=int(job.attempt))
+    attempt = int(job.attempt)
+    state = semaphore.try_acquire(job.workspace, job.job_id, int(job.ticket), attempt=attempt)
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
-            job_repo.transition(
-                job, JobStatus.RUNNING, JobModel.step.set(step_text(job.plan, int(job.phase_index)))
-            )
+            step = JobModel.step.set(step_text(job.plan, int(job.phase_index)))
+            if not job_repo.transition(job, JobStatus.RUNNING, step):
+                # Cancelled between the token's write and the slot: the slot goes back at once.
+                semaphore.release(job.workspace, job.job_id, None, attempt=attempt)
+                ended = JobStatus(job.status).is_final
+                aws.send_task_success(token, {"acquired": False, "cancelled": ended})
+                return None
             with JobLog(job.job_id) as log:
-                log.info("Job started" if int(job.attempt) == 1 else "Job resumed from its checkpoint")
+                log.info("Job started" if attempt == 1 else "Job resumed from its checkpoint")
         aws.send_task_success(token, {"acquired": True})
     else:
         JobModel(job.job_id).update(actions=[JobModel.step.set(f"Queued (position {state.position})")])
@@ -281,8 +286,8 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
     none = {"phase": "", "batches": [], "max_concurrency": 1, "timeout_s": NO_TIMEOUT_S}
     if job.control == "fail":
         return {"action": "fail", **none}
-    if job.control in ("stop", "force"):
-        return {"action": "finish", **none}
+    if job.control in ("stop", "force") or JobStatus(job.status).is_final:
+        return {"action": "finish", **none}  # final: cancelled while it was taking the slot
     if job.control == "pause":
         return {"action": "pause", **none}
     plan, index = job.plan, int(job.phase_index)
