@@ -202,6 +202,7 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
             job = new_job(workspace, config, job_id=job_id, label=payload.get("label"), queued_at=started)
         except ValidationError as err:
             _record_invalid_start(job_id, workspace, payload, err)
+            semaphore.wake_next(workspace)  # a later start may be waiting for this one to register
             raise
         except PutError:
             job = job_repo.get_job(job_id)  # a retried task: the first attempt created it
@@ -558,7 +559,8 @@ def fail_job(event: dict[str, Any]) -> None:
     state = event.get("state") or {}
     job_id = state.get("job_id") or (state.get("input") or {}).get("job_id") or event.get("execution_name")
     job = job_repo.find_job(job_id) if job_id else None
-    if job is None:
+    if job is None:  # RegisterJob itself failed: a later start may be waiting for it to register
+        semaphore.wake_next(str(state.get("workspace") or get_settings().default_workspace))
         return
     if _is_earlier_attempt(job, event.get("execution_name")):  # ended by a force stop: only its slot
         semaphore.release(

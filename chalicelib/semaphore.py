@@ -26,7 +26,8 @@ whichever way they interleave one side sees the other: the waiter sees the free 
 ended job, or the releaser/canceller answers the token that waiter is parked on. A token of an
 earlier round answered late wakes nobody, and costs nothing: the round after it looks again.
 A queued execution also re-checks on a timer, and a slot whose owner has already ended is taken
-back, so a crashed owner never blocks the queue.
+back, so a crashed owner never blocks the queue. A direct start that has not registered yet
+goes before a later one that has (`chalicelib/start_order.py`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from chalicelib import aws
+from chalicelib import aws, start_order
 from chalicelib.models import JobModel, SemaphoreModel
 from chalicelib.statuses import JobStatus
 
@@ -81,6 +82,11 @@ def take_ticket(workspace: str, job_id: str, at: datetime | None = None, *, atte
     ticket = int(moment.timestamp() * 1_000_000) * TIE_BREAKS + int(lock.next_ticket or 0) % TIE_BREAKS
     SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id, attempt=attempt).save()
     return ticket
+
+
+def joined_at(entry: SemaphoreModel) -> datetime:
+    """When the entry's job joined the queue (its ticket's time)."""
+    return datetime.fromtimestamp(int(entry.entry[2:]) // TIE_BREAKS / 1_000_000, UTC)
 
 
 def drop_ticket(workspace: str, ticket: int) -> None:
@@ -182,7 +188,9 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
         if head is not None and _is_entry_of(head, job_id, attempt):
             if lock.owner and _owner_has_ended(lock.owner):
                 _free_slot(workspace, lock.owner)
-            acquired = _take_slot(workspace, owner)
+                lock.owner = None
+            if not lock.owner and not start_order.earlier_start_registering(workspace, joined_at(head)):
+                acquired = _take_slot(workspace, owner)
         elif head is not None and not lock.owner:
             wake_next(workspace)  # reordered since we were woken: the head goes first
     if acquired:

@@ -76,6 +76,7 @@ ROLE_ACTIONS: dict[str, list[str]] = {
         "s3:PutObject",
         "states:SendTaskSuccess",
         "states:DescribeExecution",
+        "states:ListExecutions",  # a direct start not yet registered goes first (start_order)
         "secretsmanager:GetSecretValue",
     ],
     # A scheduled job's time came: start its execution as the API would.
@@ -176,6 +177,7 @@ def _statements(
         "s3": [objects],
         "states:StartExecution": [targets.job_machine],
         "states:SendTaskSuccess": [targets.job_machine],
+        "states:ListExecutions": [targets.job_machine],
         "states": [targets.job_executions],
         "secretsmanager": [targets.secrets],
         "scheduler": [targets.schedules],

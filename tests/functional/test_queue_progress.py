@@ -107,11 +107,7 @@ def test_a_job_woken_and_stopped_at_once_still_ends(workspace, no_recheck, slow_
     wait_status(behind.job_id, "completed", timeout=30)
 
 
-@pytest.mark.xfail(
-    reason="open defect: a direct start that registers late runs after later ones took the slot",
-    strict=False,
-)
-def test_direct_starts_queue_in_the_order_their_executions_started(monkeypatch):
+def test_direct_starts_queue_in_the_order_their_executions_started(stack, monkeypatch):
     workspace = f"ws-{uuid.uuid4().hex[:10]}"
     names = [f"cli-{uuid.uuid4().hex[:8]}" for _ in range(4)]
     original = dispatch.HANDLERS["register_job"]

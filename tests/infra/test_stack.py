@@ -333,6 +333,7 @@ def test_functions_may_drive_only_the_job_machine(template: dict[str, Any]) -> N
     assert granted == {
         ("states:StartExecution", machine),
         ("states:SendTaskSuccess", machine),
+        ("states:ListExecutions", machine),
         ("states:StopExecution", execution),
         ("states:DescribeExecution", execution),
     }
