@@ -260,14 +260,15 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
             step = JobModel.step.set(step_text(job.plan, int(job.phase_index)))
-            if not job_repo.transition(job, JobStatus.RUNNING, step):
+            if job_repo.transition(job, JobStatus.RUNNING, step):
+                with JobLog(job.job_id) as log:
+                    log.info("Job started" if attempt == 1 else "Job resumed from its checkpoint")
+            elif JobStatus(job.status).is_final:
                 # Cancelled between the token's write and the slot: the slot goes back at once.
+                # (Not final: an earlier round, answered late, has started the job already.)
                 semaphore.release(job.workspace, job.job_id, None, attempt=attempt)
-                ended = JobStatus(job.status).is_final
-                aws.send_task_success(token, {"acquired": False, "cancelled": ended})
+                aws.send_task_success(token, {"acquired": False, "cancelled": True})
                 return None
-            with JobLog(job.job_id) as log:
-                log.info("Job started" if attempt == 1 else "Job resumed from its checkpoint")
         aws.send_task_success(token, {"acquired": True})
     else:
         JobModel(job.job_id).update(actions=[JobModel.step.set(f"Queued (position {state.position})")])
