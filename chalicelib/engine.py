@@ -260,7 +260,7 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
     if state.acquired:
         if job.status != JobStatus.RUNNING.value:
             step = JobModel.step.set(step_text(job.plan, int(job.phase_index)))
-            if job_repo.transition(job, JobStatus.RUNNING, step):
+            if job_repo.transition(job, JobStatus.RUNNING, step, *durations.slot_taken_actions(job)):
                 with JobLog(job.job_id) as log:
                     log.info("Job started" if attempt == 1 else "Job resumed from its checkpoint")
             elif JobStatus(job.status).is_final:

@@ -27,10 +27,6 @@ def test_a_bad_body_is_a_400_naming_the_field_and_nothing_starts(api):  # noqa: 
     assert _jobs_in(api) == before
 
 
-@pytest.mark.xfail(
-    reason="open defect: the prompts phase of a job with max_concurrency > 1 records no duration",
-    strict=False,
-)
 def test_the_estimate_learns_from_a_finished_job_of_the_same_settings(api):  # noqa: F811
     body = {"config": config(6, variations=2, parameters={"max_concurrency": 3})}
     first = call(api, "POST", "/api/jobs/estimate", json=body).json()["estimate"]
@@ -70,8 +66,6 @@ def test_the_estimate_learns_from_a_finished_job_of_the_same_settings(api):  # n
 
 
 def pyapprox(value: float):
-    import pytest
-
     return pytest.approx(value, rel=0.01)
 
 
