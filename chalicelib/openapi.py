@@ -488,7 +488,9 @@ def component_schemas() -> dict[str, Any]:
         "ApprovalCount": _obj({"count": _INT}, ["count"]),
         "Queue": _obj(
             {
-                "running": _nullable(_obj({"id": _STR, "label": _STR, "status": _STR})),
+                "running": _nullable(
+                    _obj({"id": _STR, "label": _STR, "status": _STR}, ["id", "label", "status"])
+                ),
                 "items": {
                     "type": "array",
                     "items": _obj(
@@ -508,7 +510,24 @@ def component_schemas() -> dict[str, Any]:
                         ["position", "id", "label", "images", "estimated_start"],
                     ),
                 },
-                "scheduled": {"type": "array", "items": {"type": "object"}},
+                "scheduled": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "id": _STR,
+                            "label": _STR,
+                            "images": _INT,
+                            "status": _STR,
+                            "scheduled_at": _nullable(_TIME),
+                            "estimated_start": {
+                                **_nullable(_TIME),
+                                "description": "Its time, or later if the queue ahead runs past it",
+                            },
+                            "eta_s": _NUM,
+                        },
+                        ["id", "label", "images", "scheduled_at"],
+                    ),
+                },
                 "total": _INT,
                 "next_cursor": _nullable(_STR),
             },

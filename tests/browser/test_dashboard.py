@@ -104,9 +104,6 @@ def force_stop_everything(stack: Any) -> None:
             api(stack, "POST", f"/api/jobs/{job['id']}/force-stop")
 
 
-@pytest.mark.xfail(
-    reason="open defect: the queue indicator can miss a job queued from the dashboard", strict=False
-)
 def test_another_start_is_queued_and_force_stop_asks_first(console: Console, defaults: Any) -> None:
     from playwright.sync_api import expect
 

@@ -2216,11 +2216,24 @@ export interface components {
             }[];
             next_cursor: string | null;
             running?: {
-                id?: string;
-                label?: string;
-                status?: string;
+                id: string;
+                label: string;
+                status: string;
             } | null;
-            scheduled: Record<string, never>[];
+            scheduled: {
+                /**
+                 * Format: date-time
+                 * @description Its time, or later if the queue ahead runs past it
+                 */
+                estimated_start?: string | null;
+                eta_s?: number;
+                id: string;
+                images: number;
+                label: string;
+                /** Format: date-time */
+                scheduled_at: string | null;
+                status?: string;
+            }[];
             total: number;
         };
         QueueCancel: {

@@ -1,8 +1,8 @@
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
 
 import type { JobDetail } from "../api/client";
 import { keys } from "../queries/keys";
-import { applyLiveMessage } from "./liveCache";
+import { applyLiveMessage, burstInvalidator } from "./liveCache";
 
 function cachedJob(progress: number, status: JobDetail["status"] = "running") {
   const client = new QueryClient();
@@ -47,4 +47,31 @@ test("log and image messages only mark the job's log, or its images and the imag
     JSON.stringify(keys.imageLists()), // the gallery and Failed Images Review
   ]);
   expect(read(client).progress).toBe(10);
+});
+
+test("a list read under way lands even while bursts of messages keep marking it stale", async () => {
+  // Reads slower than the bursts (a loaded API while a job runs): each burst used to cancel the
+  // read and start it again, so the list never showed the job queued meanwhile.
+  const client = new QueryClient();
+  const key = keys.jobList({ status: "queued" });
+  client.setQueryData(key, { items: [] }); // what the list showed before the job was queued
+  const observer = new QueryObserver(client, {
+    queryKey: key,
+    staleTime: 0,
+    queryFn: () => new Promise((resolve) => setTimeout(() => resolve({ items: ["queued job"] }), 300)),
+  });
+  const unsubscribe = observer.subscribe(() => undefined);
+  const invalidator = burstInvalidator(client);
+  const bursts = setInterval(() => invalidator.later(keys.jobLists()), 50);
+  const started = Date.now();
+  try {
+    while (Date.now() - started < 1500 && !(client.getQueryData<{ items: string[] }>(key)?.items.length ?? 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(client.getQueryData(key)).toEqual({ items: ["queued job"] });
+  } finally {
+    clearInterval(bursts);
+    invalidator.cancel();
+    unsubscribe();
+  }
 });

@@ -42,8 +42,11 @@ export function applyLiveMessage(client: QueryClient, message: LiveMessage, late
   }
 }
 
-/** Invalidate each key at most once per burst. */
-function burstInvalidator(client: QueryClient): { later: (key: readonly unknown[]) => void; cancel: () => void } {
+/** Invalidate each key at most once per burst. A read already under way is let finish rather than
+ * cancelled and started again: while a job runs, bursts come faster than a loaded API answers,
+ * and cancelling each time would starve a list (the dashboard's queue kept showing no queued
+ * job while the server listed one). The next burst, or the poll, reads what came after it. */
+export function burstInvalidator(client: QueryClient): { later: (key: readonly unknown[]) => void; cancel: () => void } {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   return {
     later(key) {
@@ -53,7 +56,7 @@ function burstInvalidator(client: QueryClient): { later: (key: readonly unknown[
         id,
         setTimeout(() => {
           timers.delete(id);
-          void client.invalidateQueries({ queryKey: key });
+          void client.invalidateQueries({ queryKey: key }, { cancelRefetch: false });
         }, BURST_MS),
       );
     },

@@ -8,11 +8,13 @@ import { isActive } from "../lib/status";
 import { usePollInterval } from "../live/liveCache";
 import { keys } from "./keys";
 
-export function useJob(jobId: string) {
+/** `null`: no job to read yet (the query waits). */
+export function useJob(jobId: string | null) {
   const interval = usePollInterval(1000, 10000);
   return useQuery({
-    queryKey: keys.job(jobId),
-    queryFn: async () => unwrap(await api.GET("/api/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
+    queryKey: keys.job(jobId ?? ""),
+    enabled: jobId !== null,
+    queryFn: async () => unwrap(await api.GET("/api/jobs/{job_id}", { params: { path: { job_id: jobId ?? "" } } })),
     retry: (count, error) => !(error instanceof ApiError && (error.status === 404 || error.status === 401)) && count < 2,
     refetchInterval: (query) => {
       const job = query.state.data?.job;

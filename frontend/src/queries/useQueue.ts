@@ -8,6 +8,7 @@ import { keys } from "./keys";
 
 export type Queue = Schemas["Queue"];
 export type QueueItem = Queue["items"][number];
+export type ScheduledItem = Queue["scheduled"][number];
 
 export function useQueue() {
   const interval = usePollInterval(2000);

@@ -11,7 +11,10 @@ import { useToast } from "../../components/Toasts";
 import { jobLabel } from "../../lib/jobLabel";
 import { useJobAction, useStartJob } from "../../queries/useJobActions";
 
-export function DashboardActions({ current }: { current: Job | null }) {
+/** The current job as the controls need it: who it is, and whether a stop is already asked for. */
+export type CurrentSummary = Pick<Job, "id" | "label" | "status"> & Partial<Pick<Job, "control" | "parent_id">>;
+
+export function DashboardActions({ current }: { current: CurrentSummary | null }) {
   const start = useStartJob();
   const stop = useJobAction();
   const force = useJobAction();

@@ -1,6 +1,7 @@
 // The queue as a sortable list: drag a row (pointer), or focus its handle and use Space, the
-// arrow keys and Space again (keyboard, dnd-kit's sortable keyboard coordinates). A drop moves the
-// job to that position on the server; the list shows the server's order once it answers.
+// arrow keys and Space again (keyboard, dnd-kit's sortable keyboard coordinates), each step
+// announced by position. A drop moves the job to that position on the server; the list shows the
+// server's order once it answers (reads that arrive during a drag wait until it ends).
 
 import {
   closestCenter,
@@ -9,6 +10,7 @@ import {
   PointerSensor,
   useSensor,
   useSensors,
+  type Announcements,
   type DragEndEvent,
 } from "@dnd-kit/core";
 import {
@@ -31,14 +33,30 @@ type Props = {
   compact?: boolean;
 };
 
+const INSTRUCTIONS = {
+  draggable: "To move a job, press Space, then the up and down arrow keys, then Space again to drop it there, or Escape to leave it.",
+};
+
 export function QueueList({ items, onMove, selected, onToggle, onCancel, compact = false }: Props) {
   const [order, setOrder] = useState(items);
-  useEffect(() => setOrder(items), [items]);
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    if (!dragging) setOrder(items);
+  }, [items, dragging]);
+  const labelOf = (id: unknown) => order.find((item) => item.id === id)?.label ?? "the job";
+  const placeOf = (id: unknown) => order.findIndex((item) => item.id === id) + 1;
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up ${labelOf(active.id)}, position ${placeOf(active.id)}.`,
+    onDragOver: ({ active, over }) => (over ? `${labelOf(active.id)} is over position ${placeOf(over.id)}.` : undefined),
+    onDragEnd: ({ active, over }) => (over ? `${labelOf(active.id)} dropped at position ${placeOf(over.id)}.` : undefined),
+    onDragCancel: ({ active }) => `${labelOf(active.id)} left at position ${placeOf(active.id)}.`,
+  };
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
   const onDragEnd = ({ active, over }: DragEndEvent) => {
+    setDragging(false);
     if (!over || active.id === over.id) return;
     const from = order.findIndex((item) => item.id === active.id);
     const to = order.findIndex((item) => item.id === over.id);
@@ -46,7 +64,14 @@ export function QueueList({ items, onMove, selected, onToggle, onCancel, compact
     onMove(String(active.id), to + 1);
   };
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      accessibility={{ announcements, screenReaderInstructions: INSTRUCTIONS }}
+      onDragStart={() => setDragging(true)}
+      onDragCancel={() => setDragging(false)}
+      onDragEnd={onDragEnd}
+    >
       <SortableContext items={order.map((item) => item.id)} strategy={verticalListSortingStrategy}>
         <ol className={compact ? "queue-list queue-list-compact" : "queue-list"} data-testid="queue-list">
           {order.map((item, index) => (
@@ -126,7 +151,7 @@ function QueueRow({
         </span>
       )}
       {onCancel ? (
-        <button type="button" className="btn btn-small" onClick={() => onCancel(item.id)}>
+        <button type="button" className="btn btn-sm" aria-label={`Cancel ${item.label}`} onClick={() => onCancel(item.id)}>
           Cancel
         </button>
       ) : null}

@@ -10,6 +10,7 @@ import { useTitle } from "../../hooks/useTitle";
 import { useLiveJob } from "../../live/liveCache";
 import { useCancelQueued, useMoveJob, useQueue } from "../../queries/useQueue";
 import { QueueList } from "./QueueList";
+import { ScheduledList } from "./ScheduledList";
 
 export function QueuePage() {
   useTitle("Queue");
@@ -59,7 +60,7 @@ export function QueuePage() {
           Running now
         </h2>
         {data?.running ? (
-          <a href={`#/jobs/${encodeURIComponent(String(data.running.id))}`} data-testid="queue-running">
+          <a href={`#/jobs/${encodeURIComponent(data.running.id)}`} data-testid="queue-running">
             {data.running.label}
           </a>
         ) : (
@@ -82,15 +83,10 @@ export function QueuePage() {
       {data?.scheduled.length ? (
         <section className="card" aria-labelledby="scheduled-title">
           <h2 id="scheduled-title" className="card-title">
-            Scheduled
+            Scheduled ({data.scheduled.length})
           </h2>
-          <ul className="queue-list">
-            {data.scheduled.map((job) => (
-              <li key={String(job.id)} className="queue-row">
-                {String(job.label)} · {String(job.images)} image(s) · joins the queue {new Date(String(job.scheduled_at)).toLocaleString()}
-              </li>
-            ))}
-          </ul>
+          <p className="field-hint">Each joins the end of the queue at its time.</p>
+          <ScheduledList jobs={data.scheduled} onCancel={(id) => onCancel([id])} busy={cancel.isPending} />
         </section>
       ) : null}
     </>
