@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 
+_started_stacks: list = []  # the session's stack once a test has started it
+
 
 @pytest.fixture(scope="session")
 def stack():
@@ -16,7 +18,9 @@ def stack():
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     # Small batches so a few images already span several batches and waves.
     local = LocalStack(stage=f"test-{worker}", slot_recheck_s=2, images_per_batch=2).start()
+    _started_stacks.append(local)
     yield local
+    _started_stacks.remove(local)
     local.stop()
 
 
@@ -29,6 +33,18 @@ def running(stack):
     served = serve_stack(stack)
     yield served
     served.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def idle_stack_after_module():
+    """Each test file leaves the shared stack idle: whatever job it left active is force-stopped
+    and its execution waited out, so one file's unfinished jobs never slow down or block the
+    files after it. (Tests that care about leaks assert them inside the test.)"""
+    yield
+    if _started_stacks:
+        from tests.functional.cleanup import stop_everything_active
+
+        stop_everything_active()
 
 
 @pytest.fixture
