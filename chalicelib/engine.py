@@ -270,8 +270,8 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
                 aws.send_task_success(token, {"acquired": False, "cancelled": True})
                 return None
         aws.send_task_success(token, {"acquired": True})
-    else:
-        JobModel(job.job_id).update(actions=[JobModel.step.set(f"Queued (position {state.position})")])
+    elif job.step != (queued := f"Queued (position {state.position})"):  # a re-check writes only news
+        JobModel(job.job_id).update(actions=[JobModel.step.set(queued)])
     return None
 
 

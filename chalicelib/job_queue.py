@@ -53,8 +53,7 @@ def queue_listing(workspace: str) -> dict[str, Any]:
     from chalicelib.views import iso
 
     now = job_repo.utcnow()
-    semaphore.ensure_lock(workspace)
-    lock = SemaphoreModel.get(workspace, semaphore.LOCK, consistent_read=True)
+    lock = semaphore.lock_of(workspace)
     running = None
     wait_s = 0.0
     if lock.owner:

@@ -94,9 +94,14 @@ def drop_ticket(workspace: str, ticket: int) -> None:
     _delete_entry(workspace, _queue_key(ticket))
 
 
-def _lock(workspace: str) -> SemaphoreModel:
-    ensure_lock(workspace)
-    return SemaphoreModel.get(workspace, LOCK, consistent_read=True)
+def lock_of(workspace: str) -> SemaphoreModel:
+    """The workspace's lock item (created on first use: a read costs less than a conditional
+    write, and a queued job reads it on every re-check)."""
+    try:
+        return SemaphoreModel.get(workspace, LOCK, consistent_read=True)
+    except SemaphoreModel.DoesNotExist:
+        ensure_lock(workspace)
+        return SemaphoreModel.get(workspace, LOCK, consistent_read=True)
 
 
 def _head(workspace: str) -> SemaphoreModel | None:
@@ -181,7 +186,7 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
     always finds the token to wake; a release before it leaves the slot free for the check.
     """
     owner = owner_of(job_id, attempt)
-    lock = _lock(workspace)
+    lock = lock_of(workspace)
     acquired = lock.owner == owner
     if not acquired:
         head = _head(workspace)
@@ -256,7 +261,7 @@ def wake_next(workspace: str) -> None:
 
     Entries of jobs that have already ended are dropped on the way.
     """
-    lock = _lock(workspace)
+    lock = lock_of(workspace)
     if lock.owner:
         return
     for entry in SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True):

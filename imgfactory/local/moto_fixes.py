@@ -18,6 +18,12 @@ the local stack (never in the deployed code).
   of several, could interleave with another write between its check and its apply (the queue's
   moves are transactions racing with the semaphore's conditional writes). One lock around
   moto's write operations makes each one indivisible; reads are left free.
+
+Two fixes only make moto fast enough for a stack that serves many jobs in one process:
+- The server's request dispatcher lists moto's package directory (about 200 `stat` calls) on
+  every request while holding its one global lock; the list never changes, so it is read once.
+- The interpreter parses each JSONPath (`$.job_id`, `$.slot_recheck_s`, …) afresh every time a
+  state evaluates it, building a parser each time; parsed paths are kept and reused.
 """
 
 from __future__ import annotations
@@ -54,7 +60,28 @@ def install() -> None:
     _report_ended_executions()
     _name_unnamed_executions()
     _make_dynamodb_writes_atomic()
+    _list_moto_modules_once()
+    _parse_each_json_path_once()
     _installed = True
+
+
+def _list_moto_modules_once() -> None:
+    import functools
+
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = functools.cache(lambda: modules)  # type: ignore[assignment]
+
+
+def _parse_each_json_path_once() -> None:
+    import functools
+
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    json_path.parse = functools.lru_cache(maxsize=1024)(json_path.parse)  # type: ignore[attr-defined]
+    result_path.parse = functools.lru_cache(maxsize=1024)(result_path.parse)  # type: ignore[attr-defined]
 
 
 def _make_dynamodb_writes_atomic() -> None:

@@ -5,7 +5,6 @@ order their executions started."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import time
@@ -20,16 +19,6 @@ from chalicelib.services import jobs as job_service
 from chalicelib.settings import get_settings
 from imgfactory.local import dispatch
 from tests.functional.helpers import config, start, wait_status, wait_until
-
-
-@pytest.fixture
-def no_recheck(monkeypatch):
-    """Jobs registered now re-check the queue only every 300 s (the deployed default), so only
-    wake-ups and cancels can move them within a test."""
-    from chalicelib import engine
-
-    settings = dataclasses.replace(engine.get_settings(), slot_recheck_s=300)
-    monkeypatch.setattr(engine, "get_settings", lambda: settings)
 
 
 @pytest.fixture

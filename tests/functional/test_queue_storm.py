@@ -19,8 +19,9 @@ from imgfactory.local import dispatch
 from tests.functional.helpers import config, new_user, wait_status
 
 JOBS = 50
-# 20 in a row is what the issue asks for (about 20 minutes here); `make test` runs 2.
-RUNS = int(os.environ.get("IMGF_STORM_RUNS", "2"))
+# 20 in a row is what the issue asks for (`IMGF_STORM_RUNS=20`); `make test` runs one.
+RUNS = int(os.environ.get("IMGF_STORM_RUNS", "1"))
+ALL_DONE_WITHIN_S = 240  # for the 50 jobs together: a stuck queue fails the run, never hangs CI
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +52,10 @@ def running_jobs(workspace: str) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="open defect: not yet seen to complete here; the queue stalls under a 50-job storm", strict=False
-)
 @pytest.mark.parametrize("run", range(RUNS))
-def test_fifty_jobs_posted_at_once_run_one_at_a_time_in_order_to_completion(api, acquire_calls, run):
+def test_fifty_jobs_posted_at_once_run_one_at_a_time_in_order_to_completion(
+    api, acquire_calls, no_recheck, run
+):
     user = new_user("storm")
     headers = {"Authorization": f"Bearer {user.id_token}"}
     body = {"config": config(1)}
@@ -81,10 +81,11 @@ def test_fifty_jobs_posted_at_once_run_one_at_a_time_in_order_to_completion(api,
     sampler.start()
     with ThreadPoolExecutor(JOBS) as pool:
         ids = list(pool.map(post, range(JOBS)))  # a reset connection raises here
+    deadline = time.monotonic() + ALL_DONE_WITHIN_S
     try:
         for job_id in ids:
             try:
-                wait_status(job_id, "completed", timeout=300)
+                wait_status(job_id, "completed", timeout=max(1.0, deadline - time.monotonic()))
             except AssertionError as err:
                 raise AssertionError(
                     f"{err}; AcquireSlot ran {acquire_calls[job_id]} time(s) for it"
