@@ -1,5 +1,7 @@
 // What the job in the form would make, take and cost (POST /api/jobs/estimate), refreshed as the
-// settings change (debounced). A setting the API refuses shows its message instead.
+// settings change (debounced: a burst of typing asks once). A setting the API refuses shows its
+// message instead; while the form cannot make a start body at all, it says so. While a new
+// answer is on its way the last one stays, marked as updating.
 
 import { useEffect, useState } from "react";
 
@@ -29,12 +31,24 @@ export function Estimate({ body }: { body: StartBody | null }) {
   }, [key]);
   const estimate = useEstimate(settled);
   const data = estimate.data;
+  const updating = settled !== null && (estimate.isFetching || key !== JSON.stringify(settled));
   return (
-    <aside className="card estimate" aria-labelledby="estimate-title" data-testid="estimate" aria-live="polite">
+    <aside
+      className="card estimate"
+      aria-labelledby="estimate-title"
+      data-testid="estimate"
+      data-state={updating ? "updating" : "ready"}
+      aria-busy={updating}
+      aria-live="polite"
+    >
       <h2 id="estimate-title" className="card-title">
         Estimate
       </h2>
-      {estimate.isError ? (
+      {body === null ? (
+        <p className="field-hint" data-testid="estimate-waiting">
+          The estimate shows once the form describes a job that can start.
+        </p>
+      ) : estimate.isError ? (
         <p className="field-hint" data-testid="estimate-error">
           {errorMessage(estimate.error)}
         </p>

@@ -20,7 +20,7 @@ import {
   useSortable,
   verticalListSortingStrategy,
 } from "@dnd-kit/sortable";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import type { QueueItem } from "../../queries/useQueue";
 
@@ -33,30 +33,38 @@ type Props = {
   compact?: boolean;
 };
 
+// Module constants, so the sensors stay the same across the renders live updates cause mid-drag.
+const POINTER = { activationConstraint: { distance: 4 } };
+const KEYBOARD = { coordinateGetter: sortableKeyboardCoordinates };
 const INSTRUCTIONS = {
   draggable: "To move a job, press Space, then the up and down arrow keys, then Space again to drop it there, or Escape to leave it.",
 };
 
 export function QueueList({ items, onMove, selected, onToggle, onCancel, compact = false }: Props) {
   const [order, setOrder] = useState(items);
-  const [dragging, setDragging] = useState(false);
+  // A read that lands mid-drag is not applied; after a drop the order shown stays until the
+  // next read (the one after the move), so the list never jumps back to the order before it.
+  const dragging = useRef(false);
+  const moved = useRef(false);
   useEffect(() => {
-    if (!dragging) setOrder(items);
-  }, [items, dragging]);
+    if (!dragging.current) setOrder(items);
+  }, [items]);
   const labelOf = (id: unknown) => order.find((item) => item.id === id)?.label ?? "the job";
   const placeOf = (id: unknown) => order.findIndex((item) => item.id === id) + 1;
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${labelOf(active.id)}, position ${placeOf(active.id)}.`,
-    onDragOver: ({ active, over }) => (over ? `${labelOf(active.id)} is over position ${placeOf(over.id)}.` : undefined),
+    onDragOver: ({ active, over }) => {
+      // Right after a pick-up the job is "over" its own place: that says nothing new.
+      if (!over || (over.id === active.id && !moved.current)) return undefined;
+      moved.current = true;
+      return `${labelOf(active.id)} is over position ${placeOf(over.id)}.`;
+    },
     onDragEnd: ({ active, over }) => (over ? `${labelOf(active.id)} dropped at position ${placeOf(over.id)}.` : undefined),
     onDragCancel: ({ active }) => `${labelOf(active.id)} left at position ${placeOf(active.id)}.`,
   };
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const sensors = useSensors(useSensor(PointerSensor, POINTER), useSensor(KeyboardSensor, KEYBOARD));
   const onDragEnd = ({ active, over }: DragEndEvent) => {
-    setDragging(false);
+    dragging.current = false;
     if (!over || active.id === over.id) return;
     const from = order.findIndex((item) => item.id === active.id);
     const to = order.findIndex((item) => item.id === over.id);
@@ -68,8 +76,13 @@ export function QueueList({ items, onMove, selected, onToggle, onCancel, compact
       sensors={sensors}
       collisionDetection={closestCenter}
       accessibility={{ announcements, screenReaderInstructions: INSTRUCTIONS }}
-      onDragStart={() => setDragging(true)}
-      onDragCancel={() => setDragging(false)}
+      onDragStart={() => {
+        moved.current = false;
+        dragging.current = true;
+      }}
+      onDragCancel={() => {
+        dragging.current = false;
+      }}
       onDragEnd={onDragEnd}
     >
       <SortableContext items={order.map((item) => item.id)} strategy={verticalListSortingStrategy}>
