@@ -134,7 +134,8 @@ def test_two_images_are_rejected_in_the_inbox_and_the_job_approved(console: Cons
     assert int(done.images_failed) == 2
     listed = api(stack, "GET", "/api/images", params={"job_id": job_id, "limit": 10}).json()["items"]
     by_generation = {image["generation"]: image for image in listed}
-    assert [by_generation[g]["status"] for g in range(4)] == ["qc_failed", "approved", "qc_failed", "approved"]
+    statuses = [by_generation[g]["status"] for g in range(4)]
+    assert statuses == ["qc_failed", "approved", "qc_failed", "approved"]
     assert by_generation[0]["failure"]["message"] == "rejected at approval"
     assert not console.errors, f"JavaScript errors: {console.errors}"
 
