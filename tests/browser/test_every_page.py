@@ -59,6 +59,11 @@ def _builder_with_findings(page: Any) -> None:
     page.get_by_test_id("block-warning").first.wait_for()
 
 
+def _edit_settings(page: Any) -> None:
+    page.get_by_test_id("edit-settings").click()
+    page.get_by_test_id("edit-settings-form").wait_for()
+
+
 def _delete_dialog(page: Any) -> None:
     page.get_by_test_id("row-delete").first.click()
     page.get_by_test_id("confirm-dialog").wait_for()
@@ -70,6 +75,7 @@ STATES: list[tuple[str, str, Callable[[Any], None] | None]] = [
     ("jobs", "#/jobs", None),
     ("jobs-delete-dialog", "#/jobs", _delete_dialog),
     ("job", "#/jobs/{job}", None),
+    ("job-edit-settings", "#/jobs/{job}", _edit_settings),
     ("gallery", "#/gallery", None),
     ("failed", "#/failed", None),
     ("queue", "#/queue", None),

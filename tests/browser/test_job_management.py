@@ -165,7 +165,7 @@ def test_a_renamed_job_with_an_edited_setting_reruns_and_shows_what_changed(cons
     expect(dialog.get_by_test_id("reruns-only")).to_contain_text("future reruns")
     dialog.get_by_label("Label", exact=True).fill(f"{tag} renamed")
     expect(dialog.get_by_label("JPG quality")).to_have_count(0)  # shown only once converting to JPG
-    dialog.get_by_label("Convert", exact=True).check()
+    dialog.get_by_label("Convert images").check()
     dialog.get_by_label("Convert format").select_option("jpg")
     quality = dialog.get_by_label("JPG quality")
     quality.fill("250")
@@ -186,7 +186,7 @@ def test_a_renamed_job_with_an_edited_setting_reruns_and_shows_what_changed(cons
     expect(page.get_by_test_id("lineage-parent")).to_be_visible()
     expect(page.get_by_test_id("setting-diff")).to_have_count(0)  # the rerun ran with the edit
     rerun_row = page.get_by_test_id("setting-row").filter(has_text="Convert format")
-    expect(rerun_row.get_by_test_id("as-run")).to_have_text("jpg")
+    expect(rerun_row.get_by_test_id("as-run")).to_have_text("JPG")
     page.goto(f"{console.stack.console_url}#/jobs/{job_id}")
     expect(page.get_by_test_id("lineage-reruns").locator("li")).to_have_count(1)
     shot(console, "job-settings-diff")

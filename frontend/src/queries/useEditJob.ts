@@ -1,20 +1,15 @@
-// PATCH /api/jobs/{id} (label and/or current settings) and PUT /api/settings (API keys, which are
-// workspace secrets, write-only).
+// PATCH /api/jobs/{id}: rename the job and/or edit its current settings (what reruns use). API
+// keys are the workspace's and are saved apart (ApiKeysSection, PUT /api/settings).
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../api/client";
 import { keys } from "./keys";
 
-export type ApiKeyName = "openai" | "piapi" | "remove_bg" | "runware";
-
 export function useEditJob(jobId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async ({ label, config, apiKeys }: { label?: string; config?: Record<string, unknown>; apiKeys?: Partial<Record<ApiKeyName, string>> }) => {
-      if (apiKeys && Object.keys(apiKeys).length) {
-        unwrap(await api.PUT("/api/settings", { body: { api_keys: apiKeys } as never }));
-      }
+    mutationFn: async ({ label, config }: { label?: string; config?: Record<string, unknown> }) => {
       const body: Record<string, unknown> = {};
       if (label !== undefined) body.label = label;
       if (config && Object.keys(config).length) body.config = config;

@@ -61,7 +61,7 @@ test("background removal's own settings show only while it is on", async () => {
   }
 });
 
-test("enhancement, LoRA and Runware advanced reveal their fields", async () => {
+test("enhancement, LoRA and Runware advanced (with Runware only) reveal their fields", async () => {
   const user = userEvent.setup();
   render(<Harness />);
   expect(screen.queryByLabelText("Sharpening")).not.toBeInTheDocument();
@@ -70,9 +70,21 @@ test("enhancement, LoRA and Runware advanced reveal their fields", async () => {
   expect(screen.queryByLabelText("LoRA list")).not.toBeInTheDocument();
   await user.click(screen.getByLabelText("LoRA models"));
   expect(screen.getByLabelText("LoRA list")).toBeInTheDocument();
+  expect(screen.queryByLabelText("Runware advanced settings")).not.toBeInTheDocument(); // the local provider
+  await user.selectOptions(screen.getByLabelText("Image provider"), "runware");
   expect(screen.queryByLabelText("CFG scale")).not.toBeInTheDocument();
   await user.click(screen.getByLabelText("Runware advanced settings"));
   expect(screen.getByLabelText("CFG scale")).toBeInTheDocument();
+});
+
+test("Midjourney's own settings show only with the Midjourney provider", async () => {
+  const user = userEvent.setup();
+  render(<Harness />);
+  expect(screen.queryByLabelText("Process mode")).not.toBeInTheDocument();
+  await user.selectOptions(screen.getByLabelText("Image provider"), "midjourney");
+  expect(screen.getByLabelText("Process mode")).toBeInTheDocument();
+  expect(screen.getByLabelText("MJ version")).toBeInTheDocument();
+  expect(screen.getByRole("group", { name: "Aspect ratios" })).toBeInTheDocument();
 });
 
 test("keywords typed one per line become a list, the text kept as typed", async () => {

@@ -9,13 +9,21 @@ export type FormErrors = { fields: Record<string, string>; form: string | null }
 
 export const NO_ERRORS: FormErrors = { fields: {}, form: null };
 
+/** The field an error names: the API's `field`, or a check's own (a FormError's). */
+function fieldOf(error: unknown): string | null {
+  if (error instanceof ApiError) return error.field;
+  const field = error instanceof Error ? (error as Error & { field?: unknown }).field : undefined;
+  return typeof field === "string" ? field : null;
+}
+
 export function formErrors(error: unknown, config: Json, extra: Record<string, string> = {}): FormErrors {
   const message = errorMessage(error);
-  if (!(error instanceof ApiError) || !error.field) return { fields: {}, form: message };
-  const bare = error.field.replace(/^(default_config|config)\./, "").replace(/\[\d+\]$/, "");
+  const named = fieldOf(error);
+  if (!named) return { fields: {}, form: message };
+  const bare = named.replace(/^(default_config|config)\./, "").replace(/\[\d+\]$/, "");
   const own = extra[bare];
   if (own) return { fields: { [own]: message }, form: null };
-  const field = fieldForError(error.field);
+  const field = fieldForError(named);
   if (field && isVisible(field, config)) return { fields: { [field.path]: message }, form: null };
   return { fields: {}, form: message };
 }

@@ -27,6 +27,8 @@ export type FieldDef =
 export type Section = { id: string; title: string; description?: string; fields: readonly FieldDef[] };
 
 const JPG = { "processing.convert": true, "processing.convert_format": "jpg" };
+const MIDJOURNEY = { provider: "midjourney" };
+const RUNWARE_ADVANCED = { provider: "runware", "parameters.advanced_enabled": true };
 
 export const SECTIONS: readonly Section[] = [
   {
@@ -89,6 +91,7 @@ export const SECTIONS: readonly Section[] = [
           ["fast", "Fast"],
           ["turbo", "Turbo"],
         ],
+        when: MIDJOURNEY,
       },
       {
         path: "parameters.aspect_ratios",
@@ -100,6 +103,7 @@ export const SECTIONS: readonly Section[] = [
           ["16:9", "16:9"],
           ["9:16", "9:16"],
         ],
+        when: MIDJOURNEY,
       },
       {
         path: "parameters.mj_version",
@@ -110,6 +114,7 @@ export const SECTIONS: readonly Section[] = [
           ["6.0", "6.0"],
           ["niji", "Niji"],
         ],
+        when: MIDJOURNEY,
       },
       { path: "parameters.openai_model", kind: "text", label: "OpenAI model", hint: "For prompts, quality check and metadata." },
       { path: "parameters.enable_polling_timeout", kind: "bool", label: "Enable polling timeout" },
@@ -119,10 +124,10 @@ export const SECTIONS: readonly Section[] = [
       { path: "parameters.retry_backoff_ms", kind: "int", label: "Retry backoff (ms)", min: 0, max: 60000 },
       { path: "parameters.lora_enabled", kind: "bool", label: "LoRA models" },
       { path: "parameters.lora", kind: "list", separator: "\n", label: "LoRA list", hint: "One model id per line (Runware).", rows: 3, when: { "parameters.lora_enabled": true } },
-      { path: "parameters.advanced_enabled", kind: "bool", label: "Runware advanced settings" },
-      { path: "parameters.advanced.cfg_scale", kind: "number", label: "CFG scale", step: 0.1, nullable: true, when: { "parameters.advanced_enabled": true } },
-      { path: "parameters.advanced.steps", kind: "int", label: "Steps", nullable: true, when: { "parameters.advanced_enabled": true } },
-      { path: "parameters.advanced.scheduler", kind: "text", label: "Scheduler", nullable: true, when: { "parameters.advanced_enabled": true } },
+      { path: "parameters.advanced_enabled", kind: "bool", label: "Runware advanced settings", when: { provider: "runware" } },
+      { path: "parameters.advanced.cfg_scale", kind: "number", label: "CFG scale", step: 0.1, nullable: true, when: RUNWARE_ADVANCED },
+      { path: "parameters.advanced.steps", kind: "int", label: "Steps", nullable: true, when: RUNWARE_ADVANCED },
+      { path: "parameters.advanced.scheduler", kind: "text", label: "Scheduler", nullable: true, when: RUNWARE_ADVANCED },
       {
         path: "parameters.advanced.check_nsfw",
         kind: "select",
@@ -132,7 +137,7 @@ export const SECTIONS: readonly Section[] = [
           ["true", "On"],
           ["false", "Off"],
         ],
-        when: { "parameters.advanced_enabled": true },
+        when: RUNWARE_ADVANCED,
       },
     ],
   },

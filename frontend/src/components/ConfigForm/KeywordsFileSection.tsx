@@ -1,5 +1,8 @@
-// The default configuration's keywords file: choose a .txt or .csv, see what the API makes of it
-// (first rows, the CSV columns usable as ${{Column}}), or its error with the line, before saving.
+// A configuration's keywords file: choose a .txt or .csv, see what the API makes of it (first
+// rows, the CSV columns usable as ${{Column}}), or its error with the line, before saving. A
+// job's settings show theirs read-only (seed 000: file paths are for reference there).
+
+import "./settings.css";
 
 import { useRef, useState } from "react";
 
@@ -16,9 +19,10 @@ type Props = {
   promptTemplate: string | null;
   onChange: (next: KeywordsFileValue) => void;
   error?: string | undefined;
+  readOnly?: boolean;
 };
 
-export function KeywordsFileSection({ value, promptTemplate, onChange, error }: Props) {
+export function KeywordsFileSection({ value, promptTemplate, onChange, error, readOnly = false }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const preview = usePreviewKeywords();
   const [shown, setShown] = useState<KeywordsPreview | null>(null);
@@ -46,6 +50,16 @@ export function KeywordsFileSection({ value, promptTemplate, onChange, error }: 
   };
 
   const message = problem ?? error ?? null;
+  if (readOnly) {
+    return (
+      <fieldset className="fieldset keywords-file" data-testid="keywords-file">
+        <legend>Keywords file</legend>
+        <p data-testid="keywords-file-stored">
+          {stored ? <StoredFile file={stored} /> : "None."} <span className="field-hint">For reference: a keywords file is uploaded in Settings.</span>
+        </p>
+      </fieldset>
+    );
+  }
   return (
     <fieldset className="fieldset keywords-file" data-testid="keywords-file">
       <legend>Keywords file</legend>
@@ -55,9 +69,7 @@ export function KeywordsFileSection({ value, promptTemplate, onChange, error }: 
       </p>
       {stored ? (
         <p data-testid="keywords-file-stored">
-          Stored: <strong>{stored.name}</strong>
-          {stored.entries !== undefined ? `, ${stored.entries} entries` : ""}
-          {stored.columns?.length ? `, columns ${stored.columns.join(", ")}` : ""}
+          <StoredFile file={stored} />
         </p>
       ) : null}
       <div className="field">
@@ -93,6 +105,16 @@ export function KeywordsFileSection({ value, promptTemplate, onChange, error }: 
         </button>
       ) : null}
     </fieldset>
+  );
+}
+
+function StoredFile({ file }: { file: { name: string; entries?: number; columns?: string[] } }) {
+  return (
+    <>
+      Stored: <strong>{file.name}</strong>
+      {file.entries !== undefined ? `, ${file.entries} entries` : ""}
+      {file.columns?.length ? `, columns ${file.columns.join(", ")}` : ""}
+    </>
   );
 }
 

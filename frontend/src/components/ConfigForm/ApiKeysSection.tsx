@@ -1,10 +1,12 @@
 // API keys: write-only. The API shows a stored key only masked (••••abcd); a new one replaces it,
 // Clear removes it. Each key is saved on its own, so typing one never resends another.
 
+import "./settings.css";
+
 import { useState, type FormEvent } from "react";
 
 import { ApiError, errorMessage } from "../../api/errors";
-import { useToast } from "../../components/Toasts";
+import { useToast } from "../Toasts";
 import { useSaveSettings } from "../../queries/useSettings";
 
 const KEYS = [
@@ -16,7 +18,7 @@ const KEYS = [
 
 type KeyName = (typeof KEYS)[number][0];
 
-export function ApiKeysSection({ masked }: { masked: Record<string, string | null | undefined> }) {
+export function ApiKeysSection({ masked, note }: { masked: Record<string, string | null | undefined>; note?: string }) {
   return (
     <section className="card" aria-labelledby="keys-title" data-testid="api-keys">
       <h2 id="keys-title" className="card-title">
@@ -24,7 +26,7 @@ export function ApiKeysSection({ masked }: { masked: Record<string, string | nul
       </h2>
       <p className="card-text">
         Stored in AWS Secrets Manager, never shown again: only the last four characters are. Without keys, jobs use the
-        offline implementations.
+        offline implementations.{note ? ` ${note}` : ""}
       </p>
       <div className="key-list">
         {KEYS.map(([name, label, hint]) => (
