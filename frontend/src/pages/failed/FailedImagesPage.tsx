@@ -8,6 +8,9 @@ import { useMemo, useState } from "react";
 import type { Image } from "../../api/client";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState } from "../../components/EmptyState";
+import { FilterBar, jobOptions, type FilterControl } from "../../components/FilterBar";
+import { Thumb } from "../../components/images/ImageTiles";
+import { useFirstUrl } from "../../components/images/useFirstUrl";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/Toasts";
@@ -28,11 +31,20 @@ const GROUPS = [
 ] as const;
 const DEFAULTS = { category: "", job_id: "", from: "", to: "" };
 
+function filterControls(jobs: readonly { id: string; label: string }[]): FilterControl<keyof typeof DEFAULTS>[] {
+  return [
+    { kind: "select", name: "category", label: "Category", options: [["", "All"], ...GROUPS] },
+    { kind: "select", name: "job_id", label: "Job", testId: "filter-job", options: jobOptions(jobs) },
+    { kind: "dates", from: "from", to: "to" },
+  ];
+}
+
 export function FailedImagesPage() {
   useTitle("Failed images");
   useLiveJob("*");
   const notify = useToast();
   const { filters, setFilters } = useTableURLState(DEFAULTS);
+  const srcOf = useFirstUrl();
   const common = useMemo(() => {
     const out: Record<string, string | number> = { limit: 200, sort: "newest" };
     for (const name of ["job_id", "from", "to"] as const) if (filters[name]) out[name] = filters[name];
@@ -78,7 +90,7 @@ export function FailedImagesPage() {
       {actions ? (
         <input type="checkbox" aria-label="Select image" data-testid="select-failed" checked={selected.has(image.id)} onChange={() => toggle(image.id)} />
       ) : null}
-      {image.thumbnail_url ? <img src={image.thumbnail_url} alt="" width={64} loading="lazy" /> : <span className="image-missing">No preview</span>}
+      <Thumb src={srcOf(image)} alt="" lazy width={64} testId="failed-thumb" />
       <div className="failed-text">
         <strong>{image.keyword}</strong> <StatusBadge status={image.status} size="sm" />
         <div className="muted" data-testid="failure-message">
@@ -91,7 +103,7 @@ export function FailedImagesPage() {
       {actions ? (
         <button
           type="button"
-          className="btn btn-small"
+          className="btn btn-sm"
           data-testid="approve-image"
           disabled={!image.url || approve.isPending}
           onClick={() =>
@@ -112,50 +124,19 @@ export function FailedImagesPage() {
         <h1>Failed images</h1>
         <span data-testid="failed-total">{failed.length} failed</span>
       </div>
-      <div className="toolbar">
-        <div className="toolbar-field">
-          <label htmlFor="failed-category">Category</label>
-          <select id="failed-category" data-testid="filter-category" value={filters.category} onChange={(e) => setFilters({ category: e.target.value })}>
-            <option value="">All</option>
-            {GROUPS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="failed-job">Job</label>
-          <select id="failed-job" data-testid="filter-job" value={filters.job_id} onChange={(e) => setFilters({ job_id: e.target.value })}>
-            <option value="">All jobs</option>
-            {(jobs.data?.items ?? []).map((job) => (
-              <option key={job.id} value={job.id}>
-                {job.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="failed-from">From</label>
-          <input id="failed-from" type="date" value={filters.from} onChange={(e) => setFilters({ from: e.target.value })} />
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="failed-to">To</label>
-          <input id="failed-to" type="date" value={filters.to} onChange={(e) => setFilters({ to: e.target.value })} />
-        </div>
-        <span className="toolbar-spacer" />
+      <FilterBar label="Filter failed images" idPrefix="failed" controls={filterControls(jobs.data?.items ?? [])} values={filters} onChange={setFilters}>
         {selected.size ? (
           <>
             <span data-testid="failed-selection">{selected.size} selected</span>
-            <button type="button" className="btn btn-small btn-primary" data-testid="retry-selected" onClick={() => setAsking("retry")}>
+            <button type="button" className="btn btn-sm btn-primary" data-testid="retry-selected" onClick={() => setAsking("retry")}>
               Retry
             </button>
-            <button type="button" className="btn btn-small btn-danger-outline" data-testid="delete-failed" onClick={() => setAsking("delete")}>
+            <button type="button" className="btn btn-sm btn-danger-outline" data-testid="delete-failed" onClick={() => setAsking("delete")}>
               Delete
             </button>
           </>
         ) : null}
-      </div>
+      </FilterBar>
       <ErrorAlert error={lists.qc_failed.error ?? lists.retry_failed.error} />
       {failed.length === 0 && !lists.qc_failed.isLoading ? <EmptyState title="No failed images">Every image passed.</EmptyState> : null}
       {groups.map(([group, title, images]) =>

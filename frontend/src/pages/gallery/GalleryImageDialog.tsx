@@ -44,14 +44,14 @@ export function GalleryImageDialog({ image, onClose, onMove }: Props) {
             <StatusBadge status={image.status} />
           </div>
           <div className="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={tab === "details"} className="btn btn-small" onClick={() => setTab("details")}>
+            <button type="button" role="tab" aria-selected={tab === "details"} className="btn btn-sm" onClick={() => setTab("details")}>
               Details
             </button>
             <button
               type="button"
               role="tab"
               aria-selected={tab === "processing"}
-              className="btn btn-small"
+              className="btn btn-sm"
               data-testid="processing-tab"
               onClick={() => setTab("processing")}
             >

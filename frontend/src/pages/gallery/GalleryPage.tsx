@@ -5,11 +5,13 @@
 
 import { useCallback, useMemo, useRef, useState } from "react";
 
-import type { Image } from "../../api/client";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { DestinationDialog } from "../../components/DestinationDialog";
+import { FilterBar, jobOptions, type FilterControl } from "../../components/FilterBar";
+import { ImageTiles, Thumb } from "../../components/images/ImageTiles";
+import { useFirstUrl } from "../../components/images/useFirstUrl";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/Toasts";
 import { useTableURLState } from "../../hooks/useTableURLState";
@@ -29,6 +31,27 @@ const STATUSES = [
   ["retry_pending", "Retry Pending"],
   ["retry_failed", "Retry Failed"],
 ] as const;
+type GalleryFilter = "status" | "job_id" | "q" | "from" | "to" | "sort";
+
+function filterControls(jobs: readonly { id: string; label: string }[]): FilterControl<GalleryFilter>[] {
+  return [
+    { kind: "select", name: "status", label: "QC status", options: [["", "All"], ...STATUSES] },
+    { kind: "select", name: "job_id", label: "Job", testId: "filter-job", options: jobOptions(jobs) },
+    { kind: "search", name: "q", placeholder: "prompt, title, description, tags" },
+    { kind: "dates", from: "from", to: "to" },
+    {
+      kind: "select",
+      name: "sort",
+      label: "Sort",
+      options: [
+        ["newest", "Newest"],
+        ["oldest", "Oldest"],
+        ["name", "Name"],
+      ],
+    },
+  ];
+}
+
 const DEFAULTS = { status: "", job_id: "", q: "", from: "", to: "", sort: "newest", view: "grid", per_page: String(PAGE) };
 
 export function GalleryPage() {
@@ -47,6 +70,7 @@ export function GalleryPage() {
   const list = useImageList(params);
   const jobs = useJobs({ limit: 100 });
   const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const srcOf = useFirstUrl();
   const raw = list.data?.pages[0]?.counts ?? null;
   const counts = raw
     ? {
@@ -113,94 +137,49 @@ export function GalleryPage() {
           </span>
         </div>
       </div>
-      <div className="toolbar" data-testid="gallery-filters">
+      <FilterBar
+        label="Filter images"
+        idPrefix="gallery"
+        testId="gallery-filters"
+        controls={filterControls(jobs.data?.items ?? [])}
+        values={filters}
+        onChange={url.setFilters}
+      >
         <div className="toolbar-field">
-          <label htmlFor="gallery-status">QC status</label>
-          <select id="gallery-status" data-testid="filter-status" value={filters.status} onChange={(e) => url.setFilters({ status: e.target.value })}>
-            <option value="">All</option>
-            {STATUSES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="gallery-job">Job</label>
-          <select id="gallery-job" data-testid="filter-job" value={filters.job_id} onChange={(e) => url.setFilters({ job_id: e.target.value })}>
-            <option value="">All jobs</option>
-            {(jobs.data?.items ?? []).map((job) => (
-              <option key={job.id} value={job.id}>
-                {job.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="gallery-q">Search</label>
-          <input
-            id="gallery-q"
-            type="search"
-            data-testid="filter-q"
-            placeholder="prompt, title, description, tags"
-            defaultValue={filters.q}
-            onKeyDown={(e) => {
-              if (e.key === "Enter") url.setFilters({ q: e.currentTarget.value.trim() });
-            }}
-          />
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="gallery-from">From</label>
-          <input id="gallery-from" type="date" data-testid="filter-from" value={filters.from} onChange={(e) => url.setFilters({ from: e.target.value })} />
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="gallery-to">To</label>
-          <input id="gallery-to" type="date" data-testid="filter-to" value={filters.to} onChange={(e) => url.setFilters({ to: e.target.value })} />
-        </div>
-        <div className="toolbar-field">
-          <label htmlFor="gallery-sort">Sort</label>
-          <select id="gallery-sort" data-testid="filter-sort" value={filters.sort} onChange={(e) => url.setFilters({ sort: e.target.value })}>
-            <option value="newest">Newest</option>
-            <option value="oldest">Oldest</option>
-            <option value="name">Name</option>
-          </select>
-        </div>
-        <span className="toolbar-spacer" />
-        <div className="toolbar-field">
-          <span>View</span>
-          <div>
-            <button type="button" className="btn btn-small" aria-pressed={filters.view === "grid"} data-testid="view-grid" onClick={() => url.setFilters({ view: "grid" })}>
+          <span id="gallery-view">View</span>
+          <div role="group" aria-labelledby="gallery-view">
+            <button type="button" className="btn btn-sm" aria-pressed={filters.view === "grid"} data-testid="view-grid" onClick={() => url.setFilters({ view: "grid" })}>
               Grid
             </button>
-            <button type="button" className="btn btn-small" aria-pressed={filters.view === "list"} data-testid="view-list" onClick={() => url.setFilters({ view: "list" })}>
+            <button type="button" className="btn btn-sm" aria-pressed={filters.view === "list"} data-testid="view-list" onClick={() => url.setFilters({ view: "list" })}>
               List
             </button>
           </div>
         </div>
-      </div>
+      </FilterBar>
       <div className="toolbar" data-testid="gallery-selection">
-        <button type="button" className="btn btn-small" data-testid="select-page" onClick={() => { setAllMatching(false); setSelected(new Set(items.map((i) => i.id))); }}>
+        <button type="button" className="btn btn-sm" data-testid="select-page" onClick={() => { setAllMatching(false); setSelected(new Set(items.map((i) => i.id))); }}>
           Select page
         </button>
-        <button type="button" className="btn btn-small" data-testid="select-all" onClick={() => setAllMatching(true)}>
+        <button type="button" className="btn btn-sm" data-testid="select-all" onClick={() => setAllMatching(true)}>
           Select all matching
         </button>
         {count ? (
           <>
             <span data-testid="selection-count">{count} selected</span>
-            <button type="button" className="btn btn-small" onClick={clear}>
+            <button type="button" className="btn btn-sm" onClick={clear}>
               Clear
             </button>
-            <button type="button" className="btn btn-small btn-primary" data-testid="export-selected" onClick={() => setAsking("export")}>
+            <button type="button" className="btn btn-sm btn-primary" data-testid="export-selected" onClick={() => setAsking("export")}>
               Export ZIP
             </button>
-            <button type="button" className="btn btn-small btn-danger-outline" data-testid="delete-selected" onClick={() => setAsking("delete")}>
+            <button type="button" className="btn btn-sm btn-danger-outline" data-testid="delete-selected" onClick={() => setAsking("delete")}>
               Delete
             </button>
           </>
         ) : null}
         {exporter.data?.url ? (
-          <a className="btn btn-small" data-testid="export-link" href={exporter.data.url}>
+          <a className="btn btn-sm" data-testid="export-link" href={exporter.data.url}>
             Download {exporter.data.key?.split("/").pop()}
           </a>
         ) : null}
@@ -228,7 +207,7 @@ export function GalleryPage() {
                 </td>
                 <td>
                   <button type="button" className="image-button" onClick={() => setOpen(index)} aria-label={`View image: ${image.keyword}`}>
-                    <Thumb image={image} small />
+                    <Thumb src={srcOf(image)} alt={image.prompt ?? image.keyword ?? ""} lazy width={64} testId="gallery-thumb" />
                   </button>
                 </td>
                 <td>{image.title || image.prompt}</td>
@@ -242,20 +221,14 @@ export function GalleryPage() {
           </tbody>
         </table>
       ) : (
-        <div className="image-grid" data-testid="gallery-grid">
-          {items.map((image, index) => (
-            <figure key={image.id} className="image-tile" data-testid="gallery-tile" data-image-id={image.id} data-status={image.status}>
-              <button type="button" className="image-button" title={image.prompt ?? ""} aria-label={`View image: ${image.keyword}`} onClick={() => setOpen(index)}>
-                <Thumb image={image} />
-              </button>
-              <figcaption>
-                <input type="checkbox" aria-label="Select image" data-testid="select-image" checked={allMatching || selected.has(image.id)} onChange={() => undefined} onClick={(e) => toggle(index, e.shiftKey)} />
-                <span className="image-keyword">{image.keyword ?? "—"}</span>
-                <StatusBadge status={image.status} size="sm" />
-              </figcaption>
-            </figure>
-          ))}
-        </div>
+        <ImageTiles
+          images={items}
+          prefix="gallery"
+          srcOf={srcOf}
+          lazy
+          onOpen={setOpen}
+          selection={{ isSelected: (image) => allMatching || selected.has(image.id), onToggle: toggle }}
+        />
       )}
       {list.hasNextPage ? (
         <div className="card-foot">
@@ -306,11 +279,4 @@ export function GalleryPage() {
       ) : null}
     </div>
   );
-}
-
-/** A thumbnail loaded only when it scrolls into view; its first URL is kept so it never reloads. */
-function Thumb({ image, small = false }: { image: Image; small?: boolean }) {
-  const first = useRef(image.thumbnail_url ?? image.url ?? null);
-  if (!first.current) return <span className="image-missing">No preview</span>;
-  return <img src={first.current} alt={image.prompt ?? image.keyword ?? ""} loading="lazy" decoding="async" width={small ? 64 : undefined} data-testid="gallery-thumb" />;
 }

@@ -1,11 +1,12 @@
 // A job's images as tiles with their QC status, "Load more", a larger view on click.
 
-import { useRef, useState } from "react";
+import { useState } from "react";
 
 import type { Image } from "../../api/client";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { StatusBadge } from "../../components/StatusBadge";
+import { ImageTiles } from "../../components/images/ImageTiles";
+import { useFirstUrl } from "../../components/images/useFirstUrl";
 import { useJobImages } from "../../queries/useJobImages";
 import { failureText, ImageDialog } from "./ImageDialog";
 
@@ -13,14 +14,9 @@ type Props = { jobId: string; made: number; planned: number; pollMs: number | fa
 
 export function ImageGrid({ jobId, made, planned, pollMs }: Props) {
   const images = useJobImages(jobId, pollMs);
-  // Presigned URLs change on every read: keep the first one so an <img> never reloads.
-  const sources = useRef(new Map<string, string | null>());
+  const srcOf = useFirstUrl();
   const [open, setOpen] = useState<Image | null>(null);
   const items = images.data?.pages.flatMap((page) => page.items) ?? [];
-  const srcOf = (image: Image) => {
-    if (!sources.current.has(image.id)) sources.current.set(image.id, image.thumbnail_url ?? image.url ?? null);
-    return sources.current.get(image.id) ?? null;
-  };
   return (
     <section className="card" aria-labelledby="images-title">
       <div className="card-head">
@@ -36,34 +32,13 @@ export function ImageGrid({ jobId, made, planned, pollMs }: Props) {
         {items.length === 0 ? (
           <EmptyState title="No images yet">Images appear here as the job makes them.</EmptyState>
         ) : (
-          <div className="image-grid" data-testid="image-grid">
-            {items.map((image) => {
-              const src = srcOf(image);
-              return (
-                <figure key={image.id} className="image-tile" data-testid="image-tile" data-image-id={image.id} data-status={image.status}>
-                  <button
-                    type="button"
-                    className="image-button"
-                    title={[image.prompt, failureText(image.failure)].filter(Boolean).join("\n")}
-                    aria-label={`View image: ${image.keyword ?? image.id}`}
-                    onClick={() => setOpen(image)}
-                  >
-                    {src ? (
-                      <img src={src} alt={image.prompt ?? image.keyword ?? ""} decoding="async" data-testid="image-thumb" />
-                    ) : (
-                      <span className="image-missing">No preview</span>
-                    )}
-                  </button>
-                  <figcaption>
-                    <span className="image-keyword" title={image.prompt ?? ""}>
-                      {image.keyword ?? "—"}
-                    </span>
-                    <StatusBadge status={image.status} size="sm" />
-                  </figcaption>
-                </figure>
-              );
-            })}
-          </div>
+          <ImageTiles
+            images={items}
+            prefix="image"
+            srcOf={srcOf}
+            onOpen={(index) => setOpen(items[index] ?? null)}
+            titleOf={(image) => [image.prompt, failureText(image.failure)].filter(Boolean).join("\n")}
+          />
         )}
       </div>
       {images.hasNextPage ? (
