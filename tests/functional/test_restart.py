@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from imgfactory.local.persistence import SNAPSHOT
 from tests.functional.helpers import QUIET
 
 INTERRUPTED = "interrupted by a restart of the local stack"
@@ -188,12 +189,29 @@ def _printed(dev: DevStack) -> str:
     return dev.output
 
 
+def _wait_for_a_snapshot_taken_after(folder: Path, moment: float, timeout: float = 120) -> None:
+    """The stack snapshots its state a few seconds after it changes (later on a busy machine):
+    wait for a snapshot written after `moment` and then none for a while (a snapshot begun just
+    before `moment` is followed by another one)."""
+    snapshot = folder / ".imgfactory" / "state" / SNAPSHOT
+    last, since = 0.0, time.monotonic()
+    deadline = since + timeout
+    while time.monotonic() < deadline:
+        written = snapshot.stat().st_mtime if snapshot.is_file() else 0.0
+        if written != last:
+            last, since = written, time.monotonic()
+        elif last > moment and time.monotonic() - since >= 10:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the local state was not saved and then left alone within {timeout}s")
+
+
 @pytest.mark.slow
 def test_a_killed_stack_keeps_what_was_saved_and_reset_starts_afresh(dev):
     first = dev.start()
     job = _call(first, "POST", "/api/jobs", json={"config": _config(2, "before the kill")}).json()["job"]
     _wait(first, job["id"], "completed")
-    time.sleep(5)  # past a snapshot interval
+    _wait_for_a_snapshot_taken_after(dev.folder, time.time())
     dev.stop(signal.SIGKILL)
 
     second = dev.start()
