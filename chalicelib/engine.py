@@ -156,13 +156,13 @@ def queue_scheduled_job(job: JobModel) -> bool:
     when it is no longer scheduled (cancelled meanwhile, or a repeated delivery)."""
     if job.status != JobStatus.SCHEDULED.value:
         return False
-    ticket = semaphore.take_ticket(job.workspace, job.job_id)
+    ticket = semaphore.new_ticket(job.workspace)
     queued = job_repo.transition(
         job, JobStatus.QUEUED, JobModel.ticket.set(ticket), JobModel.step.set("Queued")
     )
     if not queued:
-        semaphore.drop_ticket(job.workspace, ticket)
         return False
+    semaphore.join_queue(job.workspace, job.job_id, ticket, attempt=int(job.attempt))
     with JobLog(job.job_id) as log:
         log.info("Scheduled time reached: job queued")
     return True
@@ -170,12 +170,9 @@ def queue_scheduled_job(job: JobModel) -> bool:
 
 def queue_job(job: JobModel, queued_at: datetime | None = None) -> JobModel:
     """Save a new job in its workspace's FIFO queue, in its place for `queued_at` (now)."""
-    job.ticket = semaphore.take_ticket(job.workspace, job.job_id, queued_at)
-    try:
-        job.save(condition=JobModel.job_id.does_not_exist())
-    except PutError:
-        semaphore.drop_ticket(job.workspace, int(job.ticket))  # a retried task: the job exists
-        raise
+    job.ticket = semaphore.new_ticket(job.workspace, queued_at)
+    job.save(condition=JobModel.job_id.does_not_exist())  # a retried task: PutError, it exists
+    semaphore.join_queue(job.workspace, job.job_id, int(job.ticket), attempt=int(job.attempt))
     with JobLog(job.job_id) as log:
         log.info(f"Job queued: {int(job.images_planned)} image(s) planned in {len(job.plan)} phases")
     return job

@@ -72,16 +72,23 @@ def ensure_lock(workspace: str) -> None:
 TIE_BREAKS = 10_000
 
 
-def take_ticket(workspace: str, job_id: str, at: datetime | None = None, *, attempt: int = 1) -> int:
-    """Join the workspace queue at time `at` (now by default) for the job's `attempt`; returns
-    the ticket (its place in FIFO order)."""
+def new_ticket(workspace: str, at: datetime | None = None) -> int:
+    """A place in the workspace's FIFO order for a job joining at time `at` (now by default).
+
+    Nothing is queued yet: the caller saves the ticket (and the attempt) on the job first and
+    only then calls `join_queue`, so a queue entry always belongs to a job that is already
+    queued for that attempt, and `wake_next`, which drops the entries of ended jobs, can never
+    drop one that is being created."""
     ensure_lock(workspace)
     lock = SemaphoreModel(workspace, LOCK)
     lock.update(actions=[SemaphoreModel.next_ticket.add(1)])
     moment = at or datetime.now(UTC)
-    ticket = int(moment.timestamp() * 1_000_000) * TIE_BREAKS + int(lock.next_ticket or 0) % TIE_BREAKS
+    return int(moment.timestamp() * 1_000_000) * TIE_BREAKS + int(lock.next_ticket or 0) % TIE_BREAKS
+
+
+def join_queue(workspace: str, job_id: str, ticket: int, *, attempt: int = 1) -> None:
+    """Put the job's attempt in the queue at its ticket (again, if its entry was lost)."""
     SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id, attempt=attempt).save()
-    return ticket
 
 
 def joined_at(entry: SemaphoreModel) -> datetime:
@@ -201,7 +208,18 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
     if acquired:
         _leave_queue(workspace, job_id, ticket, attempt=attempt)
         return SlotState(True, 0)
-    return SlotState(False, max(1, queue_position(workspace, current_ticket(job_id) or ticket)))
+    ticket = current_ticket(job_id) or ticket
+    if _entry_missing(workspace, ticket):  # never expected: a waiting job is never left out
+        join_queue(workspace, job_id, ticket, attempt=attempt)
+    return SlotState(False, max(1, queue_position(workspace, ticket)))
+
+
+def _entry_missing(workspace: str, ticket: int) -> bool:
+    try:
+        SemaphoreModel.get(workspace, _queue_key(ticket), consistent_read=True, attributes_to_get=["job_id"])
+        return False
+    except SemaphoreModel.DoesNotExist:
+        return True
 
 
 def _delete_entry(workspace: str, entry_key: str) -> None:

@@ -231,7 +231,7 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
             f"only a paused, failed or cancelled job can be resumed; job {job_id} is {job.status}",
             field="job_id",
         )
-    ticket = semaphore.take_ticket(job.workspace, job.job_id, attempt=int(job.attempt) + 1)
+    ticket = semaphore.new_ticket(job.workspace)
     resumed = job_repo.transition(
         job,
         JobStatus.QUEUED,
@@ -243,8 +243,8 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
         JobModel.step.set("Queued"),
     )
     if not resumed:  # another resume came first
-        semaphore.drop_ticket(job.workspace, ticket)
         raise InvalidStateError(f"job {job_id} is {job.status}; it cannot be resumed now", field="job_id")
+    semaphore.join_queue(job.workspace, job_id, ticket, attempt=int(job.attempt))  # the new attempt
     restore_images(job)  # the images its end failed unfinished are in the pipeline again
     with JobLog(job_id) as log:
         log.info("Resume requested: queued to continue from the checkpoint")

@@ -23,20 +23,27 @@ def save_job(job_id: str, workspace: str, status: JobStatus, attempt: int) -> No
     ).save()
 
 
+def join(workspace: str, job_id: str, *, attempt: int = 1) -> int:
+    """The job's attempt joins the queue; returns its ticket."""
+    ticket = semaphore.new_ticket(workspace)
+    semaphore.join_queue(workspace, job_id, ticket, attempt=attempt)
+    return ticket
+
+
 def owner(workspace: str) -> str | None:
     return SemaphoreModel.get(workspace, semaphore.LOCK, consistent_read=True).owner
 
 
 def test_the_late_release_of_an_ending_attempt_does_not_free_the_resumed_attempts_slot(workspace):
     job_id, other = "job-" + workspace, "other-" + workspace
-    first = semaphore.take_ticket(workspace, job_id)
+    first = join(workspace, job_id)
     assert semaphore.try_acquire(workspace, job_id, first, attempt=1).acquired
 
     # The job failed and was resumed at once: attempt 2 queues while attempt 1, whose job has
     # moved on, has not run its release yet; another job queues behind.
     save_job(job_id, workspace, JobStatus.QUEUED, attempt=2)
-    second = semaphore.take_ticket(workspace, job_id, attempt=2)
-    behind = semaphore.take_ticket(workspace, other)
+    second = join(workspace, job_id, attempt=2)
+    behind = join(workspace, other)
     assert semaphore.try_acquire(workspace, job_id, second, attempt=2).acquired
     assert owner(workspace) == f"{job_id}#2"
 
@@ -49,11 +56,11 @@ def test_the_late_release_of_an_ended_attempt_leaves_the_resumed_attempt_in_the_
     """The release of a failed attempt runs after the job was resumed, with the job's ticket as
     it reads it now: the resumed attempt's entry stays, so it takes the free slot."""
     job_id = "job-" + workspace
-    first = semaphore.take_ticket(workspace, job_id)
+    first = join(workspace, job_id)
     assert semaphore.try_acquire(workspace, job_id, first, attempt=1).acquired
     semaphore._free_slot(workspace, semaphore.owner_of(job_id, 1))  # attempt 1 ends: slot first
 
-    second = semaphore.take_ticket(workspace, job_id, attempt=2)  # resumed meanwhile
+    second = join(workspace, job_id, attempt=2)  # resumed meanwhile
     save_job(job_id, workspace, JobStatus.QUEUED, attempt=2)
     JobModel(job_id).update(actions=[JobModel.ticket.set(second)])
     semaphore.release(workspace, job_id, second, attempt=1)  # then the rest of attempt 1's release
@@ -65,10 +72,10 @@ def test_the_late_release_of_an_ended_attempt_leaves_the_resumed_attempt_in_the_
 def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(workspace):
     job_id, other = "job-" + workspace, "other-" + workspace
     save_job(job_id, workspace, JobStatus.RUNNING, attempt=3)
-    ticket = semaphore.take_ticket(workspace, job_id)
+    ticket = join(workspace, job_id)
     SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.set(f"{job_id}#2")])
     semaphore.drop_ticket(workspace, ticket)
-    waiting = semaphore.take_ticket(workspace, other)
+    waiting = join(workspace, other)
     assert semaphore.try_acquire(workspace, other, waiting, attempt=1).acquired
     assert owner(workspace) == f"{other}#1"
 
@@ -78,10 +85,39 @@ def test_a_lost_wake_up_is_made_good_by_the_recheck_timer(workspace):
 
     blocker = "blocker-" + workspace
     save_job(blocker, workspace, JobStatus.RUNNING, attempt=1)  # alive, holds the slot
-    ticket = semaphore.take_ticket(workspace, blocker)
+    ticket = join(workspace, blocker)
     assert semaphore.try_acquire(workspace, blocker, ticket, attempt=1).acquired
     job = start(workspace, generations=1)
     wait_status(job.job_id, "queued")
     # The slot is freed without waking anyone (as if the wake-up were lost).
     SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.remove()])
     wait_status(job.job_id, "completed", timeout=20)  # the stack re-checks every 2 s
+
+
+def test_a_wake_up_racing_with_a_resume_never_drops_the_resumed_job(workspace, monkeypatch, no_recheck):
+    """A release of another job wakes the queue while a failed job is being resumed: the wake-up
+    drops the queue entries of ended jobs, and must not take the resumed job's for one."""
+    from chalicelib.providers.local import LocalProvider
+    from chalicelib.services import jobs as job_service
+    from tests.functional.helpers import start, wait_status
+
+    original = LocalProvider.generate
+
+    def fails(self, request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("provider down")
+
+    monkeypatch.setattr(LocalProvider, "generate", fails)
+    job = start(workspace, generations=1)
+    wait_status(job.job_id, "failed")
+    monkeypatch.setattr(LocalProvider, "generate", original)
+
+    joining = semaphore.join_queue
+
+    def woken_around(workspace_, job_id, ticket, *, attempt=1):  # type: ignore[no-untyped-def]
+        semaphore.wake_next(workspace_)  # a release landing just before the entry is written
+        joining(workspace_, job_id, ticket, attempt=attempt)
+        semaphore.wake_next(workspace_)  # and just after
+
+    monkeypatch.setattr(semaphore, "join_queue", woken_around)
+    job_service.resume_job(workspace, job.job_id)
+    wait_status(job.job_id, "completed", timeout=30)  # no re-check timer: only the wake-up moves it
