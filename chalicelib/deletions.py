@@ -84,14 +84,28 @@ def delete_images(workspace: str, image_ids: list[str]) -> DeletionModel:
     return start(workspace, "images", image_ids)
 
 
-def start(workspace: str, kind: str, ids: list[str]) -> DeletionModel:
+def delete_matching_images(workspace: str, params: dict[str, str], matched: int) -> DeletionModel:
+    """Start deleting every image matching the gallery filter `params` (checked by the caller),
+    however many: the worker reads them page by page (`matched`, counted now, is for progress)."""
+    chosen = {"filter": params, "cursor": None, "until": job_repo.utcnow().isoformat()}
+    return start(workspace, "images", [], selection=chosen, total=matched)
+
+
+def start(
+    workspace: str,
+    kind: str,
+    ids: list[str],
+    selection: dict[str, Any] | None = None,
+    total: int | None = None,
+) -> DeletionModel:
     record = DeletionModel(
         uuid.uuid4().hex,
         workspace=workspace,
         kind=kind,
         status="running",
         ids=ids,
-        total=len(ids),
+        selection=selection,
+        total=len(ids) if total is None else total,
         created_at=job_repo.utcnow(),
     )
     record.save()
@@ -178,22 +192,52 @@ def _delete_job(record: DeletionModel, job: JobModel, has_time: Any) -> bool:
 
 
 def _delete_images(record: DeletionModel, has_time: Any) -> bool:
+    if record.selection:
+        return _delete_matching(record, has_time)
     ids = list(record.ids)
     position = int(record.done)
     for chunk_ids in _chunks(ids[position:], CHUNK):
         found = [i for i in ImageModel.batch_get(chunk_ids) if i.workspace == record.workspace]
-        keys = {
-            k for image in found for k in (image.original_key, image.current_key, image.thumbnail_key) if k
-        }
-        for part in _chunks(sorted(keys), 1000):
-            aws.s3().delete_objects(
-                Bucket=get_settings().bucket, Delete={"Objects": [{"Key": k} for k in part], "Quiet": True}
-            )
-        _drop(record, found)
+        _delete_found(record, found)
         record.update(actions=[DeletionModel.done.add(len(chunk_ids))])
         if not has_time():
             return int(record.done) >= len(ids)
     return True
+
+
+def _delete_matching(record: DeletionModel, has_time: Any) -> bool:
+    """Every image matching the stored filter, a page at a time from the stored cursor (deleting
+    what lies behind a cursor does not move it), the cursor recorded after each page so a fresh
+    invocation goes on from there. Images made after the request are not touched."""
+    from datetime import datetime
+
+    from chalicelib import selection
+
+    chosen = dict(record.selection or {})
+    until = datetime.fromisoformat(chosen["until"]) if chosen.get("until") else None
+    try:
+        pages = selection.matching_image_pages(
+            str(record.workspace), chosen["filter"], chosen.get("cursor"), CHUNK, until
+        )
+        for images, cursor in pages:
+            _delete_found(record, [image for image in images if image.workspace == record.workspace])
+            chosen["cursor"] = cursor
+            record.update(actions=[DeletionModel.done.add(len(images)), DeletionModel.selection.set(chosen)])
+            if cursor and not has_time():
+                return False
+    except NotFoundError:  # the filter's job is gone, and its images with it
+        pass
+    return True
+
+
+def _delete_found(record: DeletionModel, found: list[ImageModel]) -> None:
+    """The images' objects, then their items with postings and counts."""
+    keys = {k for image in found for k in (image.original_key, image.current_key, image.thumbnail_key) if k}
+    for part in _chunks(sorted(keys), 1000):
+        aws.s3().delete_objects(
+            Bucket=get_settings().bucket, Delete={"Objects": [{"Key": k} for k in part], "Quiet": True}
+        )
+    _drop(record, found)
 
 
 def _drop(record: DeletionModel, images: list[ImageModel], skip_job: str | None = None) -> None:

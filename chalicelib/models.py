@@ -335,6 +335,8 @@ class DeletionModel(Model):
     kind = UnicodeAttribute()  # "jobs" | "images"
     status = UnicodeAttribute()  # "running" | "done" | "failed"
     ids = JSONAttribute()  # the job or image ids
+    # Images chosen by a filter instead: {"filter": {...}, "cursor": where the worker goes on}.
+    selection = JSONAttribute(null=True)
     total = NumberAttribute(default=0)  # jobs or images to delete
     done = NumberAttribute(default=0)
     images_deleted = NumberAttribute(default=0)

@@ -605,6 +605,30 @@ def component_schemas() -> dict[str, Any]:
             additionalProperties=False,
             description="The jobs list's filters; a bulk action over them covers at most 1000 jobs",
         ),
+        "ImageFilter": _obj(
+            {
+                "status": {"type": "string", "enum": list(image_repo.STATUSES)},
+                "job_id": _STR,
+                "q": {**_STR, "maxLength": 200, "description": "Prompt, title, description and tags"},
+                "from": {**_STR, "description": "A date (YYYY-MM-DD) or an ISO 8601 time"},
+                "to": {**_STR, "description": "A date (YYYY-MM-DD, inclusive) or an ISO 8601 time"},
+                "tz": {**_STR, "description": "IANA time zone for from/to"},
+                "sort": {"type": "string", "enum": list(image_repo.SORTS)},
+            },
+            additionalProperties=False,
+            description="The gallery's filters; a bulk action over them covers every matching image, "
+            "however many, as they were when it was asked",
+        ),
+        "ImagePreview": _obj(
+            {
+                "matched": {**_INT, "description": "Images the filter matches now"},
+                "exact": {
+                    **_BOOL,
+                    "description": "False when a text or date filter counted a bounded sample",
+                },
+            },
+            ["matched", "exact"],
+        ),
         "BulkPreview": _obj(
             {
                 "action": {"type": "string", "enum": ["rerun", "delete", "export"]},
@@ -907,12 +931,32 @@ def _request_bodies() -> dict[str, dict[str, Any]]:
             additionalProperties=False,
         ),
         "export_images": _obj(
-            {"ids": {**_IDS, "maxItems": export_service.MAX_IMAGES}, "destination": destination},
-            ["ids"],
+            {
+                "ids": {**_IDS, "maxItems": export_service.MAX_IMAGES},
+                "filter": {
+                    "allOf": [_ref("ImageFilter")],
+                    "description": "Instead of ids: every image matching it",
+                },
+                "destination": destination,
+            },
             additionalProperties=False,
         ),
         "export_job": _obj({"destination": destination}, additionalProperties=False),
-        "image_ids": _obj({"ids": {**_IDS, "maxItems": 1000}}, ["ids"]),
+        "image_selection": _obj(
+            {
+                "ids": {**_IDS, "maxItems": 1000},
+                "filter": {
+                    "allOf": [_ref("ImageFilter")],
+                    "description": "Instead of ids: every image matching it",
+                },
+            },
+            additionalProperties=False,
+        ),
+        "image_filter": _obj(
+            {"filter": _ref("ImageFilter")},
+            ["filter"],
+            additionalProperties=False,
+        ),
         "retry_images": _obj(
             {
                 "ids": {**_IDS, "maxItems": 1000, "description": "Failed images (qc_failed or retry_failed)"},
@@ -1369,15 +1413,25 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         response="ImageDetail",
         errors=(404,),
     ),
+    ("POST", "/api/images/bulk/preview"): Operation(
+        "Count the images a filter selects",
+        "images",
+        "The dry run of a bulk delete or export by `filter`: how many images it would cover now, "
+        "and whether that count is exact. Nothing is touched.",
+        response="ImagePreview",
+        body="image_filter",
+        errors=(400, 404),
+    ),
     ("POST", "/api/images/bulk/delete"): Operation(
         "Delete images",
         "images",
-        "Deletes the images, their search postings, counts and every object stored for them in the "
-        "background (all found, or a 404); follow `deletion` with `GET /api/deletions/{id}`.",
+        "Deletes the images (`ids`, all found or a 404; or every image matching `filter`, however "
+        "many, as they were when asked), their search postings, counts and every object stored for "
+        "them in the background; follow `deletion` with `GET /api/deletions/{id}`.",
         status=202,
         response="DeletionEnvelope",
         response_description="Accepted: the deletion runs in the background",
-        body="image_ids",
+        body="image_selection",
         errors=(400, 404),
     ),
     ("POST", "/api/jobs/bulk/export"): Operation(
@@ -1419,7 +1473,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/images/export"): Operation(
         "Export images as a ZIP",
         "exports",
-        "`images/<file>` for each image with a file, and `metadata.xlsx` listing them.",
+        "`images/<file>` for each image with a file (`ids`, or every image matching `filter`, "
+        "however many), and `metadata.xlsx` listing them.",
         status=201,
         response="ExportEnvelope",
         response_description="Created: the export is ready",

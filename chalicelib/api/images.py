@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.common import date_param, json_body, query, route, workspace_of
-from chalicelib.errors import ValidationError
-
-if TYPE_CHECKING:
-    from chalicelib.repositories import images as image_repo
+from chalicelib.api.common import json_body, query, route, workspace_of
 
 bp = Blueprint(__name__)
 
@@ -21,6 +17,7 @@ def list_images() -> dict[str, Any]:
     but the status, on a list's first page only (later pages carry `null`): one read of the
     counters without text or dates (see `image_repo.count_images` for those)."""
     from chalicelib.repositories import images as image_repo
+    from chalicelib.selection import image_query
     from chalicelib.views import image_view
 
     request = bp.current_request
@@ -32,51 +29,6 @@ def list_images() -> dict[str, Any]:
         "counts_exact": page.counts_exact,
         "next_cursor": page.next_cursor,
     }
-
-
-def image_query(workspace: str, params: dict[str, str]) -> image_repo.ImageQuery:
-    """Validated list parameters; dates are days (or times) in the user's zone `tz`, → UTC."""
-    from chalicelib import search
-    from chalicelib.repositories import images as image_repo
-    from chalicelib.repositories import jobs as job_repo
-    from chalicelib.repositories.pages import parse_limit
-
-    status = params.get("status") or None
-    if status is not None and status not in image_repo.STATUSES:
-        raise ValidationError(f"must be one of {', '.join(sorted(image_repo.STATUSES))}", field="status")
-    sort = params.get("sort") or None
-    if sort is not None and sort not in image_repo.SORTS:
-        raise ValidationError(f"must be one of {', '.join(image_repo.SORTS)}", field="sort")
-    limit = parse_limit(params.get("limit"), default=50, maximum=200)
-    created_from = _date(params, "from", end_of_day=False)
-    created_to = _date(params, "to", end_of_day=True)
-    if created_from and created_to and created_from > created_to:
-        raise ValidationError("must not be before from", field="to")
-    text = (params.get("q") or "").strip() or None
-    if text is not None:
-        search.query_terms(text)  # a 400 naming `q` before any read
-    cursor = params.get("cursor") or None
-    job_id = params.get("job_id") or None
-    if job_id is not None:
-        job_id = job_repo.get_job(job_id, workspace).job_id  # another workspace's job is a 404
-    return image_repo.ImageQuery(
-        status=status,
-        job_id=job_id,
-        text=text,
-        created_from=created_from,
-        created_to=created_to,
-        sort=sort,
-        limit=limit,
-        cursor=cursor,
-        with_counts=cursor is None,
-    )
-
-
-def _date(params: dict[str, str], name: str, *, end_of_day: bool) -> Any:
-    try:
-        return date_param(params, name, end_of_day=end_of_day)
-    except OverflowError as err:  # year 1 or 9999 shifted out of range by the time zone
-        raise ValidationError("is out of range", field=name) from err
 
 
 @route(bp, "/api/images/retry", methods=["POST"])
@@ -109,10 +61,19 @@ def get_image(image_id: str) -> dict[str, Any]:
     return {"image": image_view(image), "applied": applied}
 
 
+@route(bp, "/api/images/bulk/preview", methods=["POST"])
+def preview_images() -> dict[str, Any]:
+    """A dry run of a bulk delete or export by `filter`: how many images it would cover."""
+    from chalicelib.services import images as image_service
+
+    request = bp.current_request
+    return image_service.preview_images(workspace_of(request), json_body(request))
+
+
 @route(bp, "/api/images/bulk/delete", methods=["POST"])
 def delete_images() -> Response:
-    """202: the images, their objects, search postings and counts are deleted in the background;
-    follow `deletion` at /api/deletions/{id}."""
+    """202: the images (`ids`, or every image matching `filter`), their objects, search postings
+    and counts are deleted in the background; follow `deletion` at /api/deletions/{id}."""
     from chalicelib.deletions import deletion_view
     from chalicelib.services import images as image_service
 

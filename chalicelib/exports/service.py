@@ -399,9 +399,13 @@ def summary_text(lines: list[tuple[str, str | None, str, str | None]], generated
 
 def export_images(workspace: str, body: dict[str, Any]) -> ExportModel:
     """`images/<file>` for each chosen image (its current object; same names become `name_2.ext`;
-    objects gone missing are skipped) and `metadata.xlsx` listing the files in the ZIP."""
+    objects gone missing are skipped) and `metadata.xlsx` listing the files in the ZIP. The
+    images are the body's `ids` (at most MAX_IMAGES) or every image matching its `filter`,
+    however many: the builder reads them page by page, up to the moment of the request."""
     from chalicelib.services.images import load_images
 
+    if "filter" in body:
+        return _export_matching_images(workspace, body)
     ids, where = _checked_body(body, MAX_IMAGES, "image")
     images = [image for image in load_images(workspace, ids) if image.current_key or image.original_key]
     if not images:
@@ -410,16 +414,47 @@ def export_images(workspace: str, body: dict[str, Any]) -> ExportModel:
     return _start(workspace, KIND_IMAGES, where, stem="exported_images", extension="zip", request=request)
 
 
-def _build_images(build: Build, request: dict[str, Any]) -> None:
+def _export_matching_images(workspace: str, body: dict[str, Any]) -> ExportModel:
+    from chalicelib import selection
+
+    params = selection.image_filter(workspace, body)
+    unknown = sorted(set(body) - {"filter", "destination"})
+    if unknown:
+        allowed = "allowed: destination, filter"
+        raise ValidationError(f"{unknown[0]} is an unknown key; {allowed}", field=unknown[0])
+    where = parse_destination(body.get("destination"))
+    matched, _ = selection.count_matching_images(workspace, params)
+    if not matched:
+        raise ValidationError("matches no image", field="filter")
+    request = {"filter": params, "total": matched, "until": utcnow().isoformat()}
+    return _start(workspace, KIND_IMAGES, where, stem="exported_images", extension="zip", request=request)
+
+
+def _chosen_images(build: Build, request: dict[str, Any]) -> tuple[Iterable[ImageModel], int]:
+    """The images to put in the ZIP, with how many for the progress: the ids in the order asked
+    (an image deleted since the request is left out like a missing file), or every image the
+    filter matched by the time of the request, in the filter's order, read a page at a time."""
+    workspace = str(build.record.workspace)
+    if "filter" in request:
+        from chalicelib import selection
+
+        until = datetime.fromisoformat(request["until"])
+        pages = selection.matching_image_pages(workspace, request["filter"], until=until)
+        return (image for images, _ in pages for image in images), int(request.get("total") or 0)
     ids: list[str] = list(request["ids"])
     found = {image.image_id: image for image in ImageModel.batch_get(ids)}
-    # In the order asked; an image deleted since the request is left out like a missing file.
-    images = [found[i] for i in ids if i in found and found[i].workspace == build.record.workspace]
+    return [found[i] for i in ids if i in found and found[i].workspace == workspace], len(ids)
+
+
+def _build_images(build: Build, request: dict[str, Any]) -> None:
+    images, total = _chosen_images(build, request)
     build.step(ZIPPING, 5)
     rows: list[tuple[str, ImageModel]] = []
     taken: set[str] = set()
     with _zip_upload(build) as archive:
-        for image in build.counted(images, len(images), 5, 90):
+        for image in build.counted(images, total, 5, 90):
+            if not (image.current_key or image.original_key):
+                continue  # its generation failed: no picture to put in
             key = str(image.current_key or image.original_key)
             try:
                 size, chunks = storage.open_object(key)

@@ -149,8 +149,35 @@ def approve_image(workspace: str, image_id: str) -> ImageModel:
 
 def delete_images(workspace: str, body: dict[str, Any]) -> Any:
     """Start deleting images with their search postings, counts and every object stored for them,
-    in the background; the deletion record to follow. Unknown ids are a 404 before anything."""
-    from chalicelib import deletions
+    in the background; the deletion record to follow. The images are the body's `ids` (unknown
+    ones are a 404 before anything) or every image matching its `filter`, however many."""
+    from chalicelib import deletions, selection
 
+    if "filter" in body:
+        params = selection.image_filter(workspace, body)
+        _only(body, {"filter"})
+        matched, _ = selection.count_matching_images(workspace, params)
+        if not matched:
+            raise ValidationError("matches no image", field="filter")
+        return deletions.delete_matching_images(workspace, params, matched)
     images = load_images(workspace, _ids(body))
     return deletions.delete_images(workspace, [image.image_id for image in images])
+
+
+def preview_images(workspace: str, body: dict[str, Any]) -> dict[str, Any]:
+    """How many images a bulk delete or export by this `filter` would cover, touching nothing."""
+    from chalicelib import selection
+
+    if "filter" not in body:
+        raise ValidationError("send the filter to count", field="filter")
+    params = selection.image_filter(workspace, body)
+    _only(body, {"filter"})
+    matched, exact = selection.count_matching_images(workspace, params)
+    return {"matched": matched, "exact": exact}
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        named = ", ".join(sorted(allowed))
+        raise ValidationError(f"{unknown[0]} is an unknown key; allowed: {named}", field=unknown[0])

@@ -209,8 +209,17 @@ def test_the_gallery_filters_opens_selects_across_pages_and_exports(console: Con
     assert listed == set(chosen), (rows[0], listed)
     shot(page, "gallery-grid")
 
+    # Every image matching the filter, beyond the ten loaded: the server counts and deletes them.
     page.get_by_test_id("select-all").click()
-    expect(page.get_by_test_id("selection-count")).to_have_text("14 selected")
+    expect(page.get_by_test_id("selection-count")).to_have_text("All 14 matching selected")
+    page.get_by_test_id("delete-selected").click()
+    expect(page.get_by_test_id("matched-count")).to_contain_text("14 image(s) match this filter now")
+    page.get_by_test_id("confirm-action").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Deleted 14 image(s)")).to_be_visible()
+    expect(page.get_by_test_id("count-total")).to_have_text("Total 0")
+    expect(tiles).to_have_count(0)
+    listed = api(console.stack, "GET", "/api/images", params={"job_id": foxes}).json()["items"]
+    assert listed == []
     assert not console.errors, f"JavaScript errors: {console.errors}"
 
 

@@ -155,9 +155,29 @@ export interface paths {
         put?: never;
         /**
          * Delete images
-         * @description Deletes the images, their search postings, counts and every object stored for them in the background (all found, or a 404); follow `deletion` with `GET /api/deletions/{id}`.
+         * @description Deletes the images (`ids`, all found or a 404; or every image matching `filter`, however many, as they were when asked), their search postings, counts and every object stored for them in the background; follow `deletion` with `GET /api/deletions/{id}`.
          */
         post: operations["delete_images"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/bulk/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the images a filter selects
+         * @description The dry run of a bulk delete or export by `filter`: how many images it would cover now, and whether that count is exact. Nothing is touched.
+         */
+        post: operations["preview_images"];
         delete?: never;
         options?: never;
         head?: never;
@@ -175,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Export images as a ZIP
-         * @description `images/<file>` for each image with a file, and `metadata.xlsx` listing them.
+         * @description `images/<file>` for each image with a file (`ids`, or every image matching `filter`, however many), and `metadata.xlsx` listing them.
          */
         post: operations["export_images"];
         delete?: never;
@@ -1664,6 +1684,22 @@ export interface components {
         ImageEnvelope: {
             image: components["schemas"]["Image"];
         };
+        /** @description The gallery's filters; a bulk action over them covers every matching image, however many, as they were when it was asked */
+        ImageFilter: {
+            /** @description A date (YYYY-MM-DD) or an ISO 8601 time */
+            from?: string;
+            job_id?: string;
+            /** @description Prompt, title, description and tags */
+            q?: string;
+            /** @enum {string} */
+            sort?: "newest" | "oldest" | "name";
+            /** @enum {string} */
+            status?: "approved" | "qc_failed" | "processing" | "retry_pending" | "retry_failed";
+            /** @description A date (YYYY-MM-DD, inclusive) or an ISO 8601 time */
+            to?: string;
+            /** @description IANA time zone for from/to */
+            tz?: string;
+        };
         ImageList: {
             /** @description Images per status for the same filters but the status (first page only; null on later pages) */
             counts: {
@@ -1673,6 +1709,12 @@ export interface components {
             counts_exact?: boolean;
             items: components["schemas"]["Image"][];
             next_cursor: string | null;
+        };
+        ImagePreview: {
+            /** @description False when a text or date filter counted a bounded sample */
+            exact: boolean;
+            /** @description Images the filter matches now */
+            matched: number;
         };
         /** @description A job configuration (SPEC §2). Unknown keys are rejected with a 400 naming the key, and generations × variations must be at most 10000. Keys left out take the workspace's default configuration, then the built-in defaults. API keys are not part of it: store them with PUT /api/settings. */
         JobConfig: {
@@ -2574,7 +2616,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    ids: string[];
+                    /** @description Instead of ids: every image matching it */
+                    filter?: components["schemas"]["ImageFilter"];
+                    ids?: string[];
                 };
             };
         };
@@ -2586,6 +2630,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    preview_images: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    filter: components["schemas"]["ImageFilter"];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagePreview"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2620,7 +2693,9 @@ export interface operations {
                          */
                         on_duplicate?: "append" | "overwrite";
                     };
-                    ids: string[];
+                    /** @description Instead of ids: every image matching it */
+                    filter?: components["schemas"]["ImageFilter"];
+                    ids?: string[];
                 };
             };
         };

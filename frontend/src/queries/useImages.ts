@@ -1,6 +1,7 @@
 // The workspace's images (GET /api/images) for the gallery and Failed Images Review: pages on
 // the API's cursor, counts from the first page; one image with its applied settings; the
-// actions on a selection (retry, approve, delete, export) and the background work they start.
+// actions on a selection (retry, approve, delete, export; by ids or by the gallery's filter)
+// and the background work they start.
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
@@ -22,18 +23,18 @@ export function useImageList(params: ImageListParams, refetchInterval: number | 
   });
 }
 
-/** Every id matching the filter (for "select all matching"), page by page, at most `limit`. */
-export async function allMatchingIds(params: ImageListParams, limit = 1000): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = unwrap(
-      await api.GET("/api/images", { params: { query: { ...params, limit: 200, ...(cursor ? { cursor } : {}) } } }),
-    );
-    ids.push(...page.items.map((image) => image.id));
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor && ids.length < limit);
-  return ids.slice(0, limit);
+/** What a bulk action on images covers: the ids picked, or every image matching the gallery's
+ * filter (resolved by the server a page at a time, so any number). */
+export type ImageSelection = { ids: string[] } | { filter: ImageFilter };
+export type ImageFilter = Schemas["ImageFilter"];
+
+/** The dry run of a bulk action by filter: how many images it covers now (counted on the server). */
+export function useImagePreview(filter: ImageFilter | null) {
+  return useQuery({
+    queryKey: ["images", "preview", filter],
+    enabled: filter !== null,
+    queryFn: async () => unwrap(await api.POST("/api/images/bulk/preview", { body: { filter: filter ?? {} } })),
+  });
 }
 
 export function useImageDetail(imageId: string | null) {
@@ -61,8 +62,8 @@ async function sleep(ms: number) {
 export function useDeleteImages() {
   const invalidate = useInvalidateImages();
   return useMutation({
-    mutationFn: async (ids: string[]) => {
-      let deletion = unwrap(await api.POST("/api/images/bulk/delete", { body: { ids } })).deletion;
+    mutationFn: async (selection: ImageSelection) => {
+      let deletion = unwrap(await api.POST("/api/images/bulk/delete", { body: selection })).deletion;
       while (deletion.status === "running") {
         await sleep(500);
         deletion = unwrap(await api.GET("/api/deletions/{deletion_id}", { params: { path: { deletion_id: deletion.id } } })).deletion;
@@ -97,8 +98,8 @@ export function useRetryImages() {
 /** Export images as a ZIP (with metadata.xlsx) and follow the export until its link is ready. */
 export function useExportImages() {
   return useMutation({
-    mutationFn: async ({ ids, destination }: { ids: string[]; destination: ExportDestination }) => {
-      let exported = unwrap(await api.POST("/api/images/export", { body: { ids, destination } })).export;
+    mutationFn: async ({ selection, destination }: { selection: ImageSelection; destination: ExportDestination }) => {
+      let exported = unwrap(await api.POST("/api/images/export", { body: { ...selection, destination } })).export;
       while (exported.status === "building") {
         await sleep(500);
         exported = unwrap(await api.GET("/api/exports/{export_id}", { params: { path: { export_id: exported.id } } })).export;

@@ -189,7 +189,7 @@ export function FailedImagesPage() {
           onConfirm={() => {
             const ids = [...selected];
             setAsking(null);
-            remove.mutate(ids, { onSuccess: () => setSelected(new Set()), onError: (error) => notify(`Delete failed: ${error.message}`, "error") });
+            remove.mutate({ ids }, { onSuccess: () => setSelected(new Set()), onError: (error) => notify(`Delete failed: ${error.message}`, "error") });
           }}
         >
           The images and their files are deleted. This cannot be undone.

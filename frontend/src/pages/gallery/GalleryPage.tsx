@@ -1,9 +1,10 @@
 // The gallery (#/gallery): the workspace's images across jobs, as a grid or a list, filtered and
 // sorted from the URL, counted (Total, Pass, Fail, Pending) for the filter, pages on the API's
-// cursor ("Load more"), selectable (one, a shift range, the page, or every match) to export as
-// a ZIP with its spreadsheet or to delete. New images appear live (the WebSocket `image` message).
+// cursor ("Load more"), selectable (one, a shift range, the page, or every match: the filter,
+// resolved by the server, counted by its dry run) to export as a ZIP with its spreadsheet or to
+// delete. New images appear live (the WebSocket `image` message).
 
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState } from "../../components/EmptyState";
@@ -19,9 +20,10 @@ import { useTitle } from "../../hooks/useTitle";
 import { formatShortDateTime, userTimeZone } from "../../lib/format";
 import { useLiveJob } from "../../live/liveCache";
 import type { ImageListParams } from "../../queries/keys";
-import { allMatchingIds, useDeleteImages, useExportImages, useImageList } from "../../queries/useImages";
+import { useDeleteImages, useExportImages, useImageList, useImagePreview, type ImageFilter } from "../../queries/useImages";
 import { useJobs } from "../../queries/useJobs";
 import { GalleryImageDialog } from "./GalleryImageDialog";
+import { useImageSelection } from "./useImageSelection";
 
 const PAGE = 24;
 const STATUSES = [
@@ -81,43 +83,24 @@ export function GalleryPage() {
       }
     : null;
 
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [allMatching, setAllMatching] = useState(false);
-  const anchor = useRef<number | null>(null);
+  const filter = useMemo<ImageFilter>(() => {
+    const { limit: _limit, ...rest } = params as Record<string, unknown>;
+    return rest as ImageFilter;
+  }, [params]);
+  const selection = useImageSelection(items, filter);
+  const preview = useImagePreview(selection.allMatching ? filter : null);
   const [open, setOpen] = useState<number | null>(null);
   const [asking, setAsking] = useState<"export" | "delete" | null>(null);
   const remove = useDeleteImages();
   const exporter = useExportImages();
-
-  const toggle = (index: number, shift: boolean) => {
-    setAllMatching(false);
-    setSelected((current) => {
-      const next = new Set(current);
-      const id = items[index]?.id;
-      if (!id) return current;
-      if (shift && anchor.current !== null) {
-        const [low, high] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
-        for (const image of items.slice(low, high + 1)) next.add(image.id);
-      } else if (next.has(id)) next.delete(id);
-      else next.add(id);
-      anchor.current = index;
-      return next;
-    });
-  };
-  const clear = () => {
-    setSelected(new Set());
-    setAllMatching(false);
-  };
-  const chosenIds = async (): Promise<string[]> => {
-    if (!allMatching) return [...selected];
-    const { limit: _limit, ...filter } = params as Record<string, unknown>;
-    return allMatchingIds(filter as ImageListParams);
-  };
   const move = useCallback(
     (step: -1 | 1) => setOpen((index) => (index === null ? index : Math.min(Math.max(index + step, 0), items.length - 1))),
     [items.length],
   );
-  const count = allMatching ? (counts?.total ?? selected.size) : selected.size;
+  // Every matching image: the server's count (its dry run), not the pages loaded here.
+  const matched = preview.data?.matched;
+  const count = selection.allMatching ? (matched ?? 0) : selection.picked;
+  const what = selection.allMatching ? `${matched ?? "…"} image(s) matching this filter` : `${count} image(s)`;
   const jobLabel = (id: string) => jobs.data?.items.find((job) => job.id === id)?.label ?? id.slice(0, 8);
 
   return (
@@ -158,16 +141,18 @@ export function GalleryPage() {
         </div>
       </FilterBar>
       <div className="toolbar" data-testid="gallery-selection">
-        <button type="button" className="btn btn-sm" data-testid="select-page" onClick={() => { setAllMatching(false); setSelected(new Set(items.map((i) => i.id))); }}>
+        <button type="button" className="btn btn-sm" data-testid="select-page" onClick={selection.selectPage}>
           Select page
         </button>
-        <button type="button" className="btn btn-sm" data-testid="select-all" onClick={() => setAllMatching(true)}>
+        <button type="button" className="btn btn-sm" data-testid="select-all" onClick={selection.selectAllMatching}>
           Select all matching
         </button>
-        {count ? (
+        {count || selection.allMatching ? (
           <>
-            <span data-testid="selection-count">{count} selected</span>
-            <button type="button" className="btn btn-sm" onClick={clear}>
+            <span data-testid="selection-count" aria-live="polite">
+              {selection.allMatching ? `All ${matched ?? "…"} matching selected` : `${count} selected`}
+            </span>
+            <button type="button" className="btn btn-sm" onClick={selection.clear}>
               Clear
             </button>
             <button type="button" className="btn btn-sm btn-primary" data-testid="export-selected" onClick={() => setAsking("export")}>
@@ -203,7 +188,7 @@ export function GalleryPage() {
             {items.map((image, index) => (
               <tr key={image.id} data-testid="gallery-row" data-image-id={image.id}>
                 <td>
-                  <input type="checkbox" aria-label="Select image" checked={allMatching || selected.has(image.id)} onChange={() => undefined} onClick={(e) => toggle(index, e.shiftKey)} />
+                  <input type="checkbox" aria-label="Select image" checked={selection.isSelected(image)} onChange={() => undefined} onClick={(e) => selection.toggle(index, e.shiftKey)} />
                 </td>
                 <td>
                   <button type="button" className="image-button" onClick={() => setOpen(index)} aria-label={`View image: ${image.keyword}`}>
@@ -227,7 +212,7 @@ export function GalleryPage() {
           srcOf={srcOf}
           lazy
           onOpen={setOpen}
-          selection={{ isSelected: (image) => allMatching || selected.has(image.id), onToggle: toggle }}
+          selection={{ isSelected: selection.isSelected, onToggle: selection.toggle }}
         />
       )}
       {list.hasNextPage ? (
@@ -240,7 +225,7 @@ export function GalleryPage() {
       {open !== null && items[open] ? <GalleryImageDialog image={items[open]} onClose={() => setOpen(null)} onMove={move} /> : null}
       {asking === "export" ? (
         <DestinationDialog
-          title={`Export ${count} image(s) as a ZIP`}
+          title={`Export ${what} as a ZIP`}
           fileType="zip"
           intro="A ZIP of the images with a spreadsheet (.xlsx) of their metadata."
           busy={exporter.isPending}
@@ -248,32 +233,33 @@ export function GalleryPage() {
           onCancel={() => setAsking(null)}
           onSubmit={(destination) => {
             setAsking(null);
-            void chosenIds().then((ids) =>
-              exporter.mutate({ ids, destination }, { onError: (error) => notify(`Export failed: ${error.message}`, "error") }),
-            );
+            exporter.mutate({ selection: selection.body(), destination }, { onError: (error) => notify(`Export failed: ${error.message}`, "error") });
           }}
         />
       ) : null}
       {asking === "delete" ? (
         <ConfirmDialog
-          title={`Delete ${count} image(s)?`}
+          title={`Delete ${what}?`}
           confirmLabel="Delete"
           danger
           busy={remove.isPending}
           onCancel={() => setAsking(null)}
           onConfirm={() => {
             setAsking(null);
-            void chosenIds().then((ids) =>
-              remove.mutate(ids, {
-                onSuccess: () => {
-                  clear();
-                  notify(`Deleted ${ids.length} image(s)`);
-                },
-                onError: (error) => notify(`Delete failed: ${error.message}`, "error"),
-              }),
-            );
+            remove.mutate(selection.body(), {
+              onSuccess: (deletion) => {
+                selection.clear();
+                notify(`Deleted ${deletion.done} image(s)`);
+              },
+              onError: (error) => notify(`Delete failed: ${error.message}`, "error"),
+            });
           }}
         >
+          {selection.allMatching ? (
+            <span data-testid="matched-count">
+              {matched ?? "…"} image(s) match this filter now (counted on the server){preview.data && !preview.data.exact ? ", about" : ""}.{" "}
+            </span>
+          ) : null}
           The images, their files and their metadata are deleted. This cannot be undone.
         </ConfirmDialog>
       ) : null}
