@@ -122,11 +122,17 @@ def test_a_three_phase_plan_is_built_validated_saved_reloaded_and_run(console: C
         page.get_by_test_id(f"add-{name}").click()
     chain = page.get_by_test_id("chain-block")
     expect(chain).to_have_count(3)
-    # The keyboard moves Metadata above Image generation: Space picks it up, an arrow moves it.
-    page.get_by_role("button", name="Reorder Metadata (step 3)").focus()
-    for key in ("Space", "ArrowUp", "Space"):  # one at a time, as a person presses them
-        page.keyboard.press(key)
-        page.wait_for_timeout(250)
+    # The keyboard moves Metadata above Image generation: Space picks it up, an arrow moves it,
+    # Space drops it; each step is awaited on what the list announces.
+    announced = page.locator('[id^="DndLiveRegion"]')
+    handle = page.get_by_role("button", name="Reorder Metadata (step 3)")
+    handle.focus()
+    page.keyboard.press("Space")
+    expect(announced).to_have_text("Picked up Metadata, step 3.")
+    page.keyboard.press("ArrowUp")
+    expect(announced).to_have_text("Metadata is over step 2.")
+    page.keyboard.press("Space")
+    expect(announced).to_have_text("Metadata dropped at step 2.")
     expect(chain.nth(1)).to_have_attribute("data-phase", "metadata")
     page.get_by_label("Name").fill("Three phases")
     prompts = page.locator('[data-testid="chain-block"][data-phase="prompts"]')

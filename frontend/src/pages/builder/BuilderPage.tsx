@@ -4,16 +4,8 @@
 
 import "./builder.css";
 
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from "@dnd-kit/core";
-import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from "@dnd-kit/sortable";
+import { closestCenter, DndContext, type DragEndEvent } from "@dnd-kit/core";
+import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 
@@ -22,6 +14,7 @@ import { formErrors, NO_ERRORS, type FormErrors } from "../../components/ConfigF
 import { jobRequestConfig, mergeConfig, type Json } from "../../components/ConfigForm/fields";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { SORTABLE_INSTRUCTIONS, useSortableAnnouncements, useSortableSensors } from "../../components/sortable";
 import { useToast } from "../../components/Toasts";
 import { useTitle } from "../../hooks/useTitle";
 import { useDeleteTemplate, usePhases, useSaveTemplate, useTemplates, useValidatePlan, type Phase, type PlanReport, type Template } from "../../queries/useBuilder";
@@ -51,10 +44,7 @@ export function BuilderPage() {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [deleting, setDeleting] = useState<Template | null>(null);
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const sensors = useSortableSensors();
 
   const load = (template: Template) => {
     setChain(blocksOf(template.phases));
@@ -80,6 +70,11 @@ export function BuilderPage() {
     setReport(null); // the findings were about another order
   };
   const byName = useMemo(() => new Map<string, Phase>((phases.data ?? []).map((p) => [p.name, p])), [phases.data]);
+  const titleOf = (name: string) => byName.get(name)?.title ?? name;
+  const { announcements, onDragStart } = useSortableAnnouncements(
+    chain.map((block) => ({ id: block.key, label: titleOf(block.name) })),
+    "step",
+  );
   const shown = mergeConfig((settings.data?.default_config ?? {}) as Json, params);
   const names = chain.map((block) => block.name);
   const findings = findingsByBlock(report, chain.length);
@@ -225,7 +220,13 @@ export function BuilderPage() {
               </p>
             ) : null}
             {chain.length ? (
-              <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+              <DndContext
+                sensors={sensors}
+                collisionDetection={closestCenter}
+                accessibility={{ announcements, screenReaderInstructions: SORTABLE_INSTRUCTIONS }}
+                onDragStart={onDragStart}
+                onDragEnd={onDragEnd}
+              >
                 <SortableContext items={chain.map((b) => b.key)} strategy={verticalListSortingStrategy}>
                   <ol className="chain" data-testid="chain" aria-label="Phases in order">
                     {chain.map((block, index) => (

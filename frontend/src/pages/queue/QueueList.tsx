@@ -3,25 +3,11 @@
 // announced by position. A drop moves the job to that position on the server; the list shows the
 // server's order once it answers (reads that arrive during a drag wait until it ends).
 
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type Announcements,
-  type DragEndEvent,
-} from "@dnd-kit/core";
-import {
-  arrayMove,
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from "@dnd-kit/sortable";
+import { closestCenter, DndContext, type DragEndEvent } from "@dnd-kit/core";
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { useEffect, useRef, useState } from "react";
 
+import { SORTABLE_INSTRUCTIONS, useSortableAnnouncements, useSortableSensors } from "../../components/sortable";
 import type { QueueItem } from "../../queries/useQueue";
 
 type Props = {
@@ -33,36 +19,16 @@ type Props = {
   compact?: boolean;
 };
 
-// Module constants, so the sensors stay the same across the renders live updates cause mid-drag.
-const POINTER = { activationConstraint: { distance: 4 } };
-const KEYBOARD = { coordinateGetter: sortableKeyboardCoordinates };
-const INSTRUCTIONS = {
-  draggable: "To move a job, press Space, then the up and down arrow keys, then Space again to drop it there, or Escape to leave it.",
-};
-
 export function QueueList({ items, onMove, selected, onToggle, onCancel, compact = false }: Props) {
   const [order, setOrder] = useState(items);
   // A read that lands mid-drag is not applied; after a drop the order shown stays until the
   // next read (the one after the move), so the list never jumps back to the order before it.
   const dragging = useRef(false);
-  const moved = useRef(false);
   useEffect(() => {
     if (!dragging.current) setOrder(items);
   }, [items]);
-  const labelOf = (id: unknown) => order.find((item) => item.id === id)?.label ?? "the job";
-  const placeOf = (id: unknown) => order.findIndex((item) => item.id === id) + 1;
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up ${labelOf(active.id)}, position ${placeOf(active.id)}.`,
-    onDragOver: ({ active, over }) => {
-      // Right after a pick-up the job is "over" its own place: that says nothing new.
-      if (!over || (over.id === active.id && !moved.current)) return undefined;
-      moved.current = true;
-      return `${labelOf(active.id)} is over position ${placeOf(over.id)}.`;
-    },
-    onDragEnd: ({ active, over }) => (over ? `${labelOf(active.id)} dropped at position ${placeOf(over.id)}.` : undefined),
-    onDragCancel: ({ active }) => `${labelOf(active.id)} left at position ${placeOf(active.id)}.`,
-  };
-  const sensors = useSensors(useSensor(PointerSensor, POINTER), useSensor(KeyboardSensor, KEYBOARD));
+  const sensors = useSortableSensors();
+  const { announcements, onDragStart } = useSortableAnnouncements(order, "position");
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     dragging.current = false;
     if (!over || active.id === over.id) return;
@@ -75,9 +41,9 @@ export function QueueList({ items, onMove, selected, onToggle, onCancel, compact
     <DndContext
       sensors={sensors}
       collisionDetection={closestCenter}
-      accessibility={{ announcements, screenReaderInstructions: INSTRUCTIONS }}
+      accessibility={{ announcements, screenReaderInstructions: SORTABLE_INSTRUCTIONS }}
       onDragStart={() => {
-        moved.current = false;
+        onDragStart();
         dragging.current = true;
       }}
       onDragCancel={() => {
