@@ -8,6 +8,7 @@ import type { Image } from "../../api/client";
 import { errorMessage } from "../../api/errors";
 import { EmptyState } from "../../components/EmptyState";
 import { useToast } from "../../components/Toasts";
+import { useIdSet } from "../../hooks/useIdSet";
 import { useTitle } from "../../hooks/useTitle";
 import { useLiveJob } from "../../live/liveCache";
 import { useApprovals, useRejectImages, type InboxEntry } from "../../queries/useApprovals";
@@ -43,22 +44,15 @@ function InboxJob({ entry }: { entry: InboxEntry }) {
   const toast = useToast();
   const action = useJobAction();
   const reject = useRejectImages();
-  const [marked, setMarked] = useState<Set<string>>(new Set());
+  const { ids: marked, toggle, clear } = useIdSet();
   const [open, setOpen] = useState<Image | null>(null);
   const { job, approval, qc } = entry;
-  const toggle = (id: string) =>
-    setMarked((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
   const rejectMarked = () =>
     reject.mutate(
       { jobId: job.id, imageIds: [...marked] },
       {
         onSuccess: (answer) => {
-          setMarked(new Set());
+          clear();
           toast(`${answer.rejected.length} image(s) rejected`, "success");
         },
         onError: (error) => toast(errorMessage(error), "error"),

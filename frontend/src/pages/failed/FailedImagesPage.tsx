@@ -15,6 +15,7 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { StatusBadge } from "../../components/StatusBadge";
 import { useToast } from "../../components/Toasts";
 import { useTableURLState } from "../../hooks/useTableURLState";
+import { useIdSet } from "../../hooks/useIdSet";
 import { useTitle } from "../../hooks/useTitle";
 import { formatShortDateTime, userTimeZone } from "../../lib/format";
 import { useLiveJob, usePollInterval } from "../../live/liveCache";
@@ -58,30 +59,23 @@ export function FailedImagesPage() {
     retry_failed: useImageList({ ...common, status: "retry_failed" } as ImageListParams, poll),
     retry_pending: useImageList({ ...common, status: "retry_pending" } as ImageListParams, poll),
   };
-  const [following, setFollowing] = useState<Set<string>>(new Set());
-  const processing = useImageList({ ...common, status: "processing" } as ImageListParams, following.size ? poll : false);
-  const approvedRecently = useImageList({ ...common, status: "approved", limit: 50 } as ImageListParams, following.size ? poll : false);
+  const following = useIdSet();
+  const processing = useImageList({ ...common, status: "processing" } as ImageListParams, following.ids.size ? poll : false);
+  const approvedRecently = useImageList({ ...common, status: "approved", limit: 50 } as ImageListParams, following.ids.size ? poll : false);
   const jobs = useJobs({ limit: 100 });
   const all = (list: typeof lists.qc_failed) => list.data?.pages.flatMap((page) => page.items) ?? [];
   const failed = [...all(lists.qc_failed), ...all(lists.retry_failed)];
-  const inFlight = [...all(lists.retry_pending), ...all(processing)].filter((i) => i.status === "retry_pending" || following.has(i.id));
-  const settled = all(approvedRecently).filter((i) => following.has(i.id));
+  const inFlight = [...all(lists.retry_pending), ...all(processing)].filter((i) => i.status === "retry_pending" || following.ids.has(i.id));
+  const settled = all(approvedRecently).filter((i) => following.ids.has(i.id));
   // The lists are read at different moments: an image a stale list still shows as pending but
   // another already shows settled is listed once, in its settled state.
   const retries = [...new Map([...inFlight, ...settled].map((image) => [image.id, image])).values()];
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { ids: selected, toggle, clear } = useIdSet();
   const [asking, setAsking] = useState<"retry" | "delete" | null>(null);
   const retry = useRetryImages();
   const approve = useApproveImage();
   const remove = useDeleteImages();
   const jobLabel = (id: string) => jobs.data?.items.find((job) => job.id === id)?.label ?? id.slice(0, 8);
-  const toggle = (id: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
   const groups = GROUPS.filter(([group]) => !filters.category || filters.category === group).map(
     ([group, title]) => [group, title, failed.filter((image) => image.failure_group === group)] as const,
   );
@@ -170,8 +164,8 @@ export function FailedImagesPage() {
               { ids, ...body },
               {
                 onSuccess: () => {
-                  setFollowing((current) => new Set([...current, ...ids]));
-                  setSelected(new Set());
+                  following.add(ids);
+                  clear();
                   notify(`Retrying ${ids.length} image(s)`);
                 },
                 onError: (error) => notify(`Could not retry: ${error.message}`, "error"),
@@ -189,7 +183,7 @@ export function FailedImagesPage() {
           onConfirm={() => {
             const ids = [...selected];
             setAsking(null);
-            remove.mutate({ ids }, { onSuccess: () => setSelected(new Set()), onError: (error) => notify(`Delete failed: ${error.message}`, "error") });
+            remove.mutate({ ids }, { onSuccess: clear, onError: (error) => notify(`Delete failed: ${error.message}`, "error") });
           }}
         >
           The images and their files are deleted. This cannot be undone.

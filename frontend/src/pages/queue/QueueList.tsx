@@ -13,7 +13,7 @@ import type { QueueItem } from "../../queries/useQueue";
 type Props = {
   items: QueueItem[];
   onMove: (jobId: string, to: number) => void;
-  selected?: Set<string>;
+  selected?: ReadonlySet<string>;
   onToggle?: (jobId: string) => void;
   onCancel?: (jobId: string) => void;
   compact?: boolean;

@@ -1,11 +1,10 @@
 // #/queue: every queued job in run order (position, label, images, estimated start), live;
 // reorder by drag or keyboard, cancel one or many; scheduled jobs below.
 
-import { useState } from "react";
-
 import { errorMessage } from "../../api/errors";
 import { EmptyState } from "../../components/EmptyState";
 import { useToast } from "../../components/Toasts";
+import { useIdSet } from "../../hooks/useIdSet";
 import { useTitle } from "../../hooks/useTitle";
 import { useLiveJob } from "../../live/liveCache";
 import { useCancelQueued, useMoveJob, useQueue } from "../../queries/useQueue";
@@ -19,20 +18,13 @@ export function QueuePage() {
   const queue = useQueue();
   const move = useMoveJob();
   const cancel = useCancelQueued();
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const toggle = (id: string) =>
-    setSelected((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const { ids: selected, toggle, clear } = useIdSet();
   const onMove = (jobId: string, to: number) =>
     move.mutate({ jobId, to }, { onError: (error) => toast(errorMessage(error), "error") });
   const onCancel = (ids: string[]) =>
     cancel.mutate(ids, {
       onSuccess: (answer) => {
-        setSelected(new Set());
+        clear();
         toast(`${answer.cancelled.length} job(s) cancelled`, "success");
       },
       onError: (error) => toast(errorMessage(error), "error"),
