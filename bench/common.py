@@ -31,6 +31,9 @@ class Counters:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
+        import metering
+
+        metering.reset()
         with self.lock:
             self.lambda_invocations, self.lambda_seconds = 0, 0.0
             self.lambda_seconds_by_function.clear()
@@ -57,8 +60,11 @@ def _instrument() -> None:
     """Count Lambda invocations and time, DynamoDB items written/read, and S3 requests (once per
     process, however many stacks a benchmark starts)."""
     global _instrumented
+    import metering
+
     from chalicelib import aws
 
+    metering.install()
     aws.s3().meta.events.register("before-call.s3.*", _count_s3)  # clients are rebuilt per stack
     _time_handlers()  # each stack installs the app's handlers afresh
     if _instrumented:

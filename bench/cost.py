@@ -1,11 +1,14 @@
 """Bench 3: AWS cost per 1,000 images, from what a job actually does (provider fees excluded).
 
 Counted in one run of a job on the local stack: state transitions (from the execution history),
-Lambda invocations and handler time per function, DynamoDB requests per operation and table (with
-the job item's size, since a write costs one unit per KB), S3 requests. Priced with us-east-1
-list prices. The job has every phase on (prompts, generation, conversion and enhancement, the
-offline quality check, metadata, finalize). The second table counts what the deployed path does
-per image: Lambda invocations, DynamoDB round trips, and DynamoDB items written per table.
+Lambda invocations and handler time per function, DynamoDB write units as AWS bills them (metered
+where moto applies each write: one unit per KB of the larger of the item before and after, again
+in every global secondary index whose projection the write changes, a put and a delete when an
+index key moves; `bench/metering.py`), DynamoDB reads per request, S3 requests. Priced with
+us-east-1 list prices (`chalicelib/costmodel.py`). The job has every phase on (prompts,
+generation, conversion and enhancement, the offline quality check, metadata, finalize). The
+second table counts what the deployed path does per image: Lambda invocations, DynamoDB round
+trips, items written and write units per table and per index.
 Goal: ≤ $0.02 per 1,000 images.
 """
 
@@ -16,6 +19,7 @@ import math
 import time
 from typing import Any
 
+import metering
 from common import COUNTERS, history, markdown_table, run_job, start_stack
 
 from chalicelib import costmodel
@@ -48,7 +52,8 @@ def finished_history(job: Any, timeout_s: float = 30.0) -> list[dict[str, Any]]:
 def counted_operations(job: Any) -> costmodel.Operations:
     """The operations COUNTERS saw since their last reset (one job's run), in the cost model's terms."""
     transitions = sum(1 for e in finished_history(job) if e["type"].endswith("StateEntered"))
-    write_units, read_units = costmodel.dynamodb_units(dict(COUNTERS.dynamodb), job_item_kb(job))
+    _, read_units = costmodel.dynamodb_units(dict(COUNTERS.dynamodb), job_item_kb(job))
+    write_units = sum(metering.WRITE_UNITS.values())
     return costmodel.Operations(
         transitions=transitions,
         lambda_requests=COUNTERS.lambda_invocations,
@@ -76,6 +81,10 @@ def measure() -> dict[str, Any]:
         for (operation, table), count in COUNTERS.dynamodb.items():
             if operation in costmodel.WRITES:
                 written[table] = written.get(table, 0) + count / IMAGES
+        units: dict[str, float] = {}
+        for (table, where), count in metering.WRITE_UNITS.items():
+            name = table if where == "table" else f"{table}, its indexes"
+            units[name] = units.get(name, 0) + count / IMAGES
     finally:
         stack.stop()
     lines = costmodel.price_lines(ops.scaled(1000 / IMAGES))
@@ -85,6 +94,7 @@ def measure() -> dict[str, Any]:
         "job_kb": job_kb,
         "per_image": per_image,
         "written": written,
+        "units": units,
     }
 
 
@@ -99,6 +109,11 @@ def report(result: dict[str, Any]) -> str:
     counts += [
         [f"DynamoDB items written: {table}", f"{value:.2f}"]
         for table, value in sorted(result["written"].items(), key=lambda kv: -kv[1])
+    ]
+    counts += [
+        [f"DynamoDB write units: {name}", f"{value:.2f}"]
+        for name, value in sorted(result["units"].items(), key=lambda kv: -kv[1])
+        if value >= 0.005
     ]
     counts.append(["job item size (KB, one write unit each per write of it)", result["job_kb"]])
     return prices + "\n\n" + markdown_table(["per image", "count"], counts)

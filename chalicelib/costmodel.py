@@ -28,6 +28,8 @@ DEFAULT_MEMORY_MB = 128
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"})
 READS = frozenset({"GetItem", "Query", "Scan"})
 BIG_ITEM_TABLE = "jobs"  # the one table whose items exceed 1 KB (snapshot and plan)
+WRITE_UNIT_BYTES = 1024
+READ_UNIT_BYTES = 4096
 
 
 @dataclass
@@ -64,6 +66,37 @@ def dynamodb_units(requests: dict[tuple[str, str], float], job_item_kb: int) -> 
         elif operation in READS:
             read_units += count * max(1, math.ceil(kb / 4))
     return write_units, read_units
+
+
+def write_units(before_bytes: int | None, after_bytes: int | None, *, transactional: bool = False) -> int:
+    """Write units a write of one item costs in its table, as DynamoDB bills it: one per KB of the
+    larger of the item before and after the write (a failed condition too: the item as it is),
+    at least one; twice that inside a transaction."""
+    size = max(before_bytes or 0, after_bytes or 0)
+    units = max(1, math.ceil(size / WRITE_UNIT_BYTES))
+    return units * (2 if transactional else 1)
+
+
+IndexEntry = tuple[object, int, object]  # (index key, projected bytes, projected content)
+
+
+def index_write_units(before: IndexEntry | None, after: IndexEntry | None) -> int:
+    """Write units a write of one item costs in one global secondary index: nothing when the item
+    is in neither version of the index or its projection did not change; a put when it enters,
+    a delete when it leaves, both when its index key changes (each one unit per projected KB)."""
+    if before is None and after is None:
+        return 0
+    if before is None or after is None:
+        entry = after or before
+        assert entry is not None
+        return max(1, math.ceil(entry[1] / WRITE_UNIT_BYTES))
+    if before[0] != after[0]:
+        return max(1, math.ceil(before[1] / WRITE_UNIT_BYTES)) + max(
+            1, math.ceil(after[1] / WRITE_UNIT_BYTES)
+        )
+    if before[2] == after[2]:
+        return 0
+    return max(1, math.ceil(max(before[1], after[1]) / WRITE_UNIT_BYTES))
 
 
 def price_lines(ops: Operations) -> dict[str, tuple[float, float]]:

@@ -1,10 +1,11 @@
 """Image counts by status, per job (on the job item) and per workspace (`image_counts`).
 
 Every write that creates, deletes or changes the status of an image records the move in a
-`Tally`. The pipeline folds its job's share into the job write it makes per image anyway
-(`PhaseContext.units_done`) and writes the rest once per batch (`Tally.flush`): the workspace item,
-and other jobs' items for a retry, whose images belong to the job they came from. API actions
-flush their tally at once. So the gallery's counts are one read at any size.
+`Tally`. The pipeline puts its job's share into the write of the job's live item it makes per
+image anyway (`PhaseContext.units_done`, `chalicelib.joblive`, which the job item takes in later)
+and writes the rest once per batch (`Tally.flush`): the workspace item, and other jobs' items for a
+retry, whose images belong to the job they came from. API actions flush their tally at once. So
+the gallery's counts are one read at any size.
 
 The counters move in a separate write from the image's own, as the job's progress counters
 always have: a task that dies between the two leaves them off by the images of that moment. The
@@ -61,9 +62,12 @@ class Tally:
 
     def take_job(self, job_id: str) -> list[Any]:
         """The job's pending moves as actions on its item (for a write the caller makes anyway)."""
+        return actions(JobModel, self.take_job_moves(job_id))
+
+    def take_job_moves(self, job_id: str) -> Counter[str]:
+        """The job's pending moves, taken out of the tally (the caller writes them)."""
         with self._lock:
-            moves = self._jobs.pop(job_id, Counter())
-        return actions(JobModel, moves)
+            return self._jobs.pop(job_id, Counter())
 
     def flush(self) -> None:
         """Write what is pending: one update per job and per workspace touched."""

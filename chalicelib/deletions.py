@@ -24,7 +24,7 @@ from pynamodb.expressions.update import Action
 from chalicelib import aws
 from chalicelib.counters import Tally
 from chalicelib.errors import ConflictError, ImageFactoryError, NotFoundError
-from chalicelib.models import CheckpointModel, DeletionModel, ImageModel, JobModel, LogLineModel
+from chalicelib.models import CheckpointModel, DeletionModel, ImageModel, JobLiveModel, JobModel, LogLineModel
 from chalicelib.repositories import images as image_repo
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.settings import get_settings
@@ -174,7 +174,7 @@ def _delete_jobs(record: DeletionModel, has_time: Any) -> bool:
 
 
 def _delete_job(record: DeletionModel, job: JobModel, has_time: Any) -> bool:
-    """Objects, images (postings, counts), log, checkpoints, then the job item itself."""
+    """Objects, images (postings, counts), log, checkpoints, live item, then the job item itself."""
     aws.delete_prefix(f"jobs/{job.job_id}/")
     while True:
         chunk = list(ImageModel.by_job.query(job.job_id, limit=CHUNK))
@@ -187,6 +187,7 @@ def _delete_job(record: DeletionModel, job: JobModel, has_time: Any) -> bool:
         with model.batch_write() as batch:
             for item in model.query(job.job_id):
                 batch.delete(item)
+    JobLiveModel(job.job_id).delete()
     job.delete()
     return True
 

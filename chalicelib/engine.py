@@ -13,7 +13,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib import semaphore
+from chalicelib import joblive, semaphore
 from chalicelib.errors import ValidationError
 from chalicelib.estimate import durations
 from chalicelib.joblog import JobLog
@@ -145,6 +145,7 @@ def schedule_job(job: JobModel, at: datetime) -> JobModel:
     job.scheduled_at = at
     job.step = f"Scheduled for {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     job.save(condition=JobModel.job_id.does_not_exist())
+    joblive.create(job)
     with JobLog(job.job_id) as log:
         when = at.astimezone(UTC).isoformat()
         log.info(f"Job scheduled for {when}: {int(job.images_planned)} image(s) planned")
@@ -172,6 +173,7 @@ def queue_job(job: JobModel, queued_at: datetime | None = None) -> JobModel:
     """Save a new job in its workspace's FIFO queue, in its place for `queued_at` (now)."""
     job.ticket = semaphore.new_ticket(job.workspace, queued_at)
     job.save(condition=JobModel.job_id.does_not_exist())  # a retried task: PutError, it exists
+    joblive.create(job)
     semaphore.join_queue(job.workspace, job.job_id, int(job.ticket), attempt=int(job.attempt))
     with JobLog(job.job_id) as log:
         log.info(f"Job queued: {int(job.images_planned)} image(s) planned in {len(job.plan)} phases")
@@ -282,6 +284,7 @@ def _pending_batches(job: JobModel, phase: dict[str, Any]) -> list[int]:
 
 def next_step(event: dict[str, Any]) -> dict[str, Any]:
     job = job_repo.get_job(event["job_id"])
+    joblive.fold(job)  # between waves the job item holds the figures of the batches run so far
     none = {"phase": "", "batches": [], "max_concurrency": 1, "timeout_s": NO_TIMEOUT_S}
     if job.control == "fail":
         return {"action": "fail", **none}
@@ -497,6 +500,7 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
         )
         return {"status": job.status}
     attempt, ticket = int(job.attempt), _ticket(job)  # this attempt's, whatever a resume does next
+    joblive.fold(job)
     if not JobStatus(job.status).is_final:
         if job.control in ("stop", "force"):
             target = JobStatus.CANCELLED
@@ -609,6 +613,7 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
     left unfinished fail (`settle=False` leaves that to the cleanup path that follows, for a
     caller that must answer quickly)."""
     attempt, ticket = int(job.attempt), _ticket(job)  # this attempt's, whatever a resume does next
+    joblive.fold(job)
     if not JobStatus(job.status).is_final:
         forced = job.control == "force"
         target = JobStatus.CANCELLED if forced or aborted else JobStatus.FAILED

@@ -1,18 +1,22 @@
 """Per-job log lines: buffered in the task, written in order with one sequence reservation.
 
-Sequence numbers are reserved in blocks with an atomic counter on the job, so lines written by
-batches running at once never collide and always read back in order. Debug lines are kept only
-when the job runs in debug mode (SPEC §2 `debug`).
+Sequence numbers are reserved in blocks with an atomic counter on the job's live item
+(`chalicelib.joblive`), so lines written by batches running at once never collide and always read
+back in order. Debug lines are kept only when the job runs in debug mode (SPEC §2 `debug`).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.models import JobModel, LogLineModel
+from chalicelib.models import JobLiveModel, LogLineModel
+
+# What a phase makes of its live item for a `progress` message.
+Progress = Callable[[JobLiveModel], dict[str, object]]
 
 STANDARD = "standard"
 DEBUG = "debug"
@@ -36,25 +40,27 @@ class JobLog:
             with self._lock:
                 self._pending.append((datetime.now(UTC), DEBUG, self.step, message))
 
-    def flush(self, *job_updates: Any) -> JobModel | None:
-        """Write pending lines; returns the job item as this write left it (None if nothing was
-        written), from which a phase learns of a stop or pause request.
+    def flush(self, *live_updates: Any, progress: Progress | None = None) -> JobLiveModel | None:
+        """Write pending lines; returns the job's live item as this write left it (None if
+        nothing was written).
 
-        Other updates of the job item ride along in the same write that reserves the sequence
-        numbers, so a phase reports progress, logs and learns of a stop in one request.
-        """
+        The sequence numbers are reserved on the job's live item (`chalicelib.joblive`), and other
+        updates of that item ride along in the same write, so a phase reports progress and logs in
+        one request. `progress` turns the item written into a `progress` message sent with the
+        lines."""
+        from chalicelib import joblive
+
         with self._lock:
             lines, self._pending = self._pending, []
-        if not lines and not job_updates:
+        if not lines and not live_updates:
             return None
-        job = JobModel(self.job_id)
-        actions = list(job_updates)
+        actions = list(live_updates)
         if lines:
-            actions.append(JobModel.log_seq.add(len(lines)))
-        job.update(actions=actions)
+            actions.append(JobLiveModel.log_seq.add(len(lines)))
+        live = joblive.write(self.job_id, actions)
         stored: list[LogLineModel] = []
         if lines:
-            first = int(job.log_seq) - len(lines) + 1
+            first = int(live.log_seq) - len(lines) + 1
             with LogLineModel.batch_write() as batch:
                 for offset, (time, level, step, message) in enumerate(lines):
                     line = LogLineModel(
@@ -62,8 +68,8 @@ class JobLog:
                     )
                     batch.save(line)
                     stored.append(line)
-        _publish(job, stored, progress=bool(job_updates))
-        return job
+        _publish(live, stored, progress(live) if progress is not None else None)
+        return live
 
     def __enter__(self) -> JobLog:
         return self
@@ -72,26 +78,15 @@ class JobLog:
         self.flush()
 
 
-def _publish(job: JobModel, lines: list[LogLineModel], *, progress: bool) -> None:
-    """Live updates from the item this write returned: the new lines and, when the job's
-    counters moved, its progress."""
+def _publish(live: JobLiveModel, lines: list[LogLineModel], progress: dict[str, object] | None) -> None:
+    """Live updates from this write: the new lines and, when the phase reported some, its progress."""
     from chalicelib import notify
-    from chalicelib.plan import compute_progress, step_text
 
     messages: list[dict[str, object]] = [{"type": "log", **log_line_to_dict(line)} for line in lines]
-    if progress and job.plan:
-        value = compute_progress(
-            job.plan,
-            int(job.phase_index),
-            int(job.phase_units_done),
-            finished=job.status == "completed",
-            images_planned=int(job.images_planned),
-        )
-        messages.append(
-            {"type": "progress", "progress": value, "step": step_text(job.plan, int(job.phase_index))}
-        )
-    if job.workspace:
-        notify.publish(job.workspace, job.job_id, messages)
+    if progress is not None:
+        messages.append(progress)
+    if live.workspace and messages:
+        notify.publish(live.workspace, live.job_id, messages)
 
 
 def log_line_to_dict(line: LogLineModel) -> dict[str, object]:

@@ -124,6 +124,9 @@ class JobModel(Model):
     # step timeline.
     phase_starts = JSONAttribute(null=True)
     estimate = JSONAttribute(null=True)  # the estimate made when the job was started
+    # How much of its live item's running totals (`JobLiveModel`, chalicelib.joblive) the counters
+    # above include: {"approved": n, ..., "ok": n, "failed": n}.
+    live_folded = JSONAttribute(null=True)
     approval_deadline = UTCDateTimeAttribute(null=True)  # when an approval's default action applies
     error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -141,6 +144,40 @@ class JobModel(Model):
         self.workspace_status = f"{self.workspace}#{self.status}"
         self.label_key = label_key(self.label, self.job_id)
         return super().save(*args, **kwargs)
+
+
+class JobLiveModel(Model):
+    """What a running job changes per image, kept off the job item (chalicelib.joblive).
+
+    The job item is several KB and every write of it is repeated in its three indexes; this item
+    is small and in no index, so a write per image costs one write unit. It holds the log's
+    sequence counter, each phase's finished units (`u_<phase>`), and running totals of the
+    pipeline's image counts (`c_<status>`, `c_ok`, `c_failed`), which the job item takes in
+    (`live_folded`) between waves of batches and when the job ends.
+    """
+
+    class Meta:
+        table_name = "job_live"
+        billing_mode = "PAY_PER_REQUEST"
+
+    job_id = UnicodeAttribute(hash_key=True)
+    workspace = UnicodeAttribute(null=True)
+    log_seq = NumberAttribute(default=0)
+    u_prompts = NumberAttribute(default=0)
+    u_generate = NumberAttribute(default=0)
+    u_remove_bg = NumberAttribute(default=0)
+    u_process = NumberAttribute(default=0)
+    u_quality_check = NumberAttribute(default=0)
+    u_metadata = NumberAttribute(default=0)
+    u_finalize = NumberAttribute(default=0)
+    u_approval = NumberAttribute(default=0)
+    c_approved = NumberAttribute(default=0)
+    c_qc_failed = NumberAttribute(default=0)
+    c_processing = NumberAttribute(default=0)
+    c_retry_pending = NumberAttribute(default=0)
+    c_retry_failed = NumberAttribute(default=0)
+    c_ok = NumberAttribute(default=0)
+    c_failed = NumberAttribute(default=0)
 
 
 def label_key(label: str, job_id: str) -> str:
@@ -497,6 +534,7 @@ class IdempotencyRecordModel(Model):
 
 ALL_MODELS: dict[str, type[Model]] = {
     "jobs": JobModel,
+    "job_live": JobLiveModel,
     "configs": ConfigModel,
     "images": ImageModel,
     "image_terms": ImageTermModel,

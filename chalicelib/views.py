@@ -17,7 +17,10 @@ def iso(value: datetime | None) -> str | None:
 
 
 def job_summary(job: JobModel) -> dict[str, Any]:
+    from chalicelib.joblive import overlaid
+
     status = JobStatus(job.status)
+    overlaid(job)  # a running job's latest figures are on its live item
     approved, failed, pending = job_totals(job)
     duration = None
     if job.started_at:

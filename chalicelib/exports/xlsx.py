@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from chalicelib.counters import job_totals
+from chalicelib.joblive import overlaid
 from chalicelib.models import ImageModel, JobModel
 from chalicelib.views import iso
 
@@ -100,7 +101,7 @@ def job_summary_row(job: JobModel) -> tuple[list[str], list[Any]]:
         iso(job.started_at),
         iso(job.finished_at),
         int(job.images_planned),
-        *job_totals(job)[:2],
+        *job_totals(overlaid(job))[:2],
         job.error,
         job.config_id,
         *settings.values(),

@@ -78,15 +78,30 @@ class PhaseContext:
         """The attempt this task runs for (as the job was when the task started)."""
         return int(self.job.attempt)
 
-    def units_done(self, count: int, *more_updates: Any) -> None:
-        """Report finished units of the current phase, flush the log, and learn of a stop request:
-        one write of the job item."""
-        _ = self.attempt  # fixed before the job item is refreshed below
-        updates = [JobModel.phase_units_done.add(count), *more_updates] if count else list(more_updates)
-        updates += self.tally.take_job(self.job_id)
-        fresh = self.log.flush(*updates)
-        if fresh is not None:
-            self.job.control, self.job.status, self.job.attempt = fresh.control, fresh.status, fresh.attempt
+    def units_done(self, count: int, *, ok: int = 0, failed: int = 0) -> None:
+        """Report finished units of the current phase (and, for generation, how many images the
+        provider made or could not make), with the image counts that moved and the log lines
+        pending: one write of the job's live item (`chalicelib.joblive`), whose result is the
+        `progress` message."""
+        from chalicelib import joblive
+
+        phase = self.job.plan[self.phase_index]["name"]
+        actions = joblive.progress_actions(phase, count, ok, failed, self.tally.take_job_moves(self.job_id))
+        self.log.flush(*actions, progress=self._progress_message if count else None)
+
+    def _progress_message(self, live: Any) -> dict[str, object]:
+        from chalicelib.plan import compute_progress, step_text
+
+        job = self.job
+        phase = job.plan[self.phase_index]["name"]
+        value = compute_progress(
+            job.plan,
+            self.phase_index,
+            int(getattr(live, f"u_{phase}") or 0),
+            finished=False,
+            images_planned=int(job.images_planned),
+        )
+        return {"type": "progress", "progress": value, "step": step_text(job.plan, self.phase_index)}
 
 
 BatchRunner = Callable[[PhaseContext, range], bool | int]

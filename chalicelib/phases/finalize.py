@@ -5,6 +5,7 @@ The engine then sets the final status: completed with at least one image, failed
 
 from __future__ import annotations
 
+from chalicelib import joblive
 from chalicelib.counters import job_totals
 from chalicelib.models import ImageModel
 from chalicelib.phases import PhaseContext
@@ -23,6 +24,7 @@ def run_once(ctx: PhaseContext) -> None:
         ctx.log.debug_line(f"{approved} image(s) approved at the end of the pipeline")
     ctx.units_done(0)  # the approvals' counts, before the summary reads them
     ctx.job.refresh(consistent_read=True)
+    joblive.fold(ctx.job)
     ok, failed, _ = job_totals(ctx.job)
     planned = int(ctx.job.images_planned)
     ctx.log.info(f"Finished: {ok} image(s) approved, {failed} failed, of {planned} planned")

@@ -175,8 +175,6 @@ def record(
 ) -> None:
     """Store a generation's images (or their failure) and report them as progress; nothing for
     a job force-stopped or ended while they rendered."""
-    from chalicelib.models import JobModel
-
     if ctx.must_discard():
         return
     now = datetime.now(UTC)
@@ -230,4 +228,4 @@ def record(
             ctx.log.debug_line(f"Generation {generation + 1}: {failure}")
     else:
         ctx.log.info(f"Generated {len(ids)} image(s) for generation {generation + 1} of {generations}")
-    ctx.units_done(ok + failed, JobModel.images_ok.add(ok), JobModel.images_failed.add(failed))
+    ctx.units_done(ok + failed, ok=ok, failed=failed)

@@ -372,10 +372,11 @@ def count_images(
     dated = query.created_from is not None or query.created_to is not None
     if not terms and not dated:
         if query.job_id:
+            from chalicelib.joblive import overlaid
             from chalicelib.models import JobModel
 
             try:
-                return counters.job_counts(JobModel.get(query.job_id)), True
+                return counters.job_counts(overlaid(JobModel.get(query.job_id))), True
             except JobModel.DoesNotExist:
                 return counters.job_counts(JobModel(query.job_id)), True
         return counters.workspace_counts(workspace), True

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-SHARED = {"common", "run_all"}
+SHARED = {"common", "metering", "run_all"}
 
 
 def listed_benches() -> list[str]:
