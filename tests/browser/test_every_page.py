@@ -41,7 +41,33 @@ def finished_job(console_stack: Any) -> str:
         lambda: api(console_stack, "GET", f"/api/jobs/{job_id}").json()["job"]["status"] == "completed",
         timeout=90,
     )
+    _a_rejected_image(console_stack)
     return job_id
+
+
+def _a_rejected_image(console_stack: Any) -> None:
+    """Failed Images Review has a row to lay out: an image rejected at approval, under a job
+    whose label is one long word (as a dated default label is)."""
+    from tests.functional.helpers import wait_until
+
+    config = {"label": "job_20261202_015908_rejected", "keywords": ["heron"], "generations": 1}
+    body = {"config": {**config, "ai": QUIET, "approval": True}}
+    job_id = api(console_stack, "POST", "/api/jobs", json=body).json()["job"]["id"]
+
+    def waiting() -> bool:
+        job = api(console_stack, "GET", f"/api/jobs/{job_id}").json()["job"]
+        return job["status"] == "waiting_for_approval"
+
+    wait_until(waiting, timeout=90)
+    images = api(console_stack, "GET", "/api/images", params={"job_id": job_id}).json()["items"]
+    rejected = api(
+        console_stack,
+        "POST",
+        f"/api/jobs/{job_id}/approval/reject-images",
+        json={"image_ids": [images[0]["id"]]},
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert api(console_stack, "POST", f"/api/jobs/{job_id}/approve").status_code == 200
 
 
 def _open_menu(page: Any) -> None:
