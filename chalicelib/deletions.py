@@ -245,7 +245,7 @@ def _drop(record: DeletionModel, images: list[ImageModel], skip_job: str | None 
     """Delete image items with their postings; the workspace's counts (and their jobs', unless
     that job is going too) follow."""
     tally = Tally()
-    image_repo.delete_images(images, tally)
+    image_repo.delete_images(images, tally, whole_job=skip_job is not None)
     if skip_job:
         tally.take_job(skip_job)
     tally.flush()

@@ -363,8 +363,9 @@ def run_batch(event: dict[str, Any]) -> dict[str, Any]:
             else:
                 generations = batch_generations(phase, batch, job.snapshot["generations"])
                 outcome = batch_runners()[phase["name"]](ctx, generations)
-    finally:
-        ctx.tally.flush()  # the images written so far count, even if the batch failed
+    finally:  # the images written so far are searchable and counted, even if the batch failed
+        ctx.postings.flush()
+        ctx.tally.flush()
     if outcome is True:
         _checkpoint(job.job_id, phase["name"], batch)
     wait_s = outcome if isinstance(outcome, int) and not isinstance(outcome, bool) else 0
@@ -395,6 +396,7 @@ def run_phase(event: dict[str, Any]) -> dict[str, Any]:
         with ctx.log:
             once_runners()[phase["name"]](ctx)
     finally:
+        ctx.postings.flush()
         ctx.tally.flush()
     _checkpoint(job.job_id, phase["name"], 0)
     return {"done": True}

@@ -274,8 +274,12 @@ class ImageModel(Model):
     # "<job id>:<phase>" marks of what has been done to the image, so a batch run again skips it.
     done = UnicodeSetAttribute(default=set)
     created_at = UTCDateTimeAttribute()
-    # The search terms posted for this image in `image_terms` (see chalicelib.search), so a text
-    # change writes and deletes only the difference.
+    # Where the search terms of the image's text as stored are posted in `image_terms` (see
+    # chalicelib.search): {group sort key: bit mask over those terms, sorted}; a term in no group
+    # has a posting of this image alone. So a text change writes and deletes only the difference
+    # (chalicelib.repositories.images.posted_groups). `search_terms`: the terms of an image
+    # stored before groups, all posted for it alone.
+    search_groups = JSONAttribute(null=True)
     search_terms = UnicodeSetAttribute(null=True)
     # The status the image is counted under in the job and workspace counters (chalicelib.counters):
     # a write that changes `status` moves the counters from this one and sets it, so an
@@ -289,6 +293,25 @@ class ImageModel(Model):
     by_workspace = ImagesByWorkspace()
     by_status = ImagesByStatus()
     by_name = ImagesByName()
+
+    @classmethod
+    def _instantiate(cls, attribute_values):  # type: ignore[no-untyped-def]
+        image = super()._instantiate(attribute_values)
+        image.remember_stored_text()
+        return image
+
+    def deserialize(self, attribute_values):  # type: ignore[no-untyped-def]
+        super().deserialize(attribute_values)
+        self.remember_stored_text()
+
+    def remember_stored_text(self) -> None:
+        """Note the text as it is stored (read, or just written): its search terms are the ones
+        posted, so the image need not carry a copy of them."""
+        self._stored_text = (self.prompt, self.title, self.description, list(self.tags or []))
+
+    def stored_text(self) -> tuple[str | None, str | None, str | None, list[str]] | None:
+        """The text as last read or written (None: an image not stored yet, as far as we know)."""
+        return getattr(self, "_stored_text", None)
 
     def set_index_keys(self) -> None:
         """Derive the gallery index keys (also for writers that bypass `save`, like batch_write)."""
@@ -323,12 +346,15 @@ def _set_value(actions: list[Any], name: str) -> str | None:
 
 
 class ImageTermModel(Model):
-    """The search index of images: one posting per (workspace, term, image).
+    """The search index of images: postings keyed `<workspace>#<term>` / `<time>#<suffix>`, so one
+    term's postings read in creation order and a date range is a key condition.
 
-    Keyed `<workspace>#<term>` / `<created_at UTC ISO>#<image_id>`, so one term's postings read in
-    creation order and a date range is a key condition. Written and deleted by
-    `chalicelib.repositories.images`; a search checks every hit against the image itself, so a
-    posting left behind by a crash never shows a wrong image.
+    A posting is a group: the images of one job that one task stored with that term, created within
+    `search.GROUP_SPAN_S` of the group's first (`<first created_at UTC ISO>#g<group id>`, the image
+    id suffixes in `ids`), so a term shared by a batch's images is one write, not one per image.
+    Postings written before groups name one image each (`<created_at>#<image_id>`, `image_id`).
+    Written and deleted by `chalicelib.repositories.images`; a search checks every hit against the
+    image itself, so a posting left behind by a crash never shows a wrong image.
     """
 
     class Meta:
@@ -337,8 +363,9 @@ class ImageTermModel(Model):
 
     term_key = UnicodeAttribute(hash_key=True)
     sort_key = UnicodeAttribute(range_key=True)
-    image_id = UnicodeAttribute()
     job_id = UnicodeAttribute()
+    ids = UnicodeSetAttribute(null=True)  # a group's images: `<generation>.<variation>` of job_id's
+    image_id = UnicodeAttribute(null=True)  # a posting of one image (written before groups)
 
 
 class ImageCountsModel(Model):

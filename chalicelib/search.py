@@ -10,8 +10,9 @@ The same analyser reads the query, so matching is case-insensitive and whole-wor
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.errors import ValidationError
 
@@ -19,6 +20,10 @@ STOPWORDS = frozenset("an and are as at be by for from in into is it its of on o
 MAX_TERM = 100  # characters; longer phrases are cut (keys stay small)
 MAX_QUERY = 200  # characters of `q`
 MAX_QUERY_TERMS = 8
+# A posting group holds images created within this many seconds of its first, so a date range
+# reads its postings from that much earlier (each hit is checked against the image's own time).
+GROUP_SPAN_S = 60
+GROUP_MAX_IMAGES = 100  # a posting stays under 1 KB: one write unit
 
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
@@ -92,6 +97,32 @@ def time_key(moment: datetime) -> str:
 
 def posting_sort_key(created_at: datetime, image_id: str) -> str:
     return f"{time_key(created_at)}#{image_id}"
+
+
+def second_key(moment: datetime) -> str:
+    """A UTC time to the second (a group's key: short, as the image names it too)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def group_sort_key(first_created: datetime) -> str:
+    """A new posting group's sort key: its first image's second, then an id of its own. In string
+    order it follows the one-image postings (`posting_sort_key`) of the same second."""
+    return f"{second_key(first_created)}#g{uuid.uuid4().hex[:8]}"
+
+
+def group_start(moment: datetime) -> datetime:
+    """The earliest first-image time of a group that can hold an image created at `moment`."""
+    return moment - timedelta(seconds=GROUP_SPAN_S)
+
+
+def id_suffix(image_id: str, job_id: str) -> str:
+    """`<job>.<generation>.<variation>` → `<generation>.<variation>` (what a group stores; an id
+    of another shape is kept whole, marked `=`)."""
+    return image_id[len(job_id) + 1 :] if image_id.startswith(f"{job_id}.") else f"={image_id}"
+
+
+def full_id(job_id: str, suffix: str) -> str:
+    return suffix[1:] if suffix.startswith("=") else f"{job_id}.{suffix}"
 
 
 LAST = "#~"  # after every `#<image id>` suffix: closes a date range on the posting sort key

@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib.counters import Tally
 from chalicelib.joblog import JobLog
 from chalicelib.models import JobModel
+from chalicelib.repositories.images import Postings
 
 
 @dataclass
@@ -29,6 +30,8 @@ class PhaseContext:
     # Status moves of the images this task wrote: the job's ride on `units_done`, the rest
     # (workspace, and for a retry the images' own jobs) are written once when the task ends.
     tally: Tally = field(default_factory=Tally)
+    # Search postings of the images this task stores, written as groups when the task ends.
+    postings: Postings = field(default_factory=Postings)
 
     @property
     def job_id(self) -> str:

@@ -35,11 +35,12 @@ def original_key(job_id: str, image: str, extension: str) -> str:
     return f"jobs/{job_id}/original/{image}.{extension}"
 
 
-def existing_images(job_id: str, generations: range, variations: int) -> set[str]:
+def existing_images(job_id: str, generations: range, variations: int) -> dict[str, ImageModel]:
     first = image_id(job_id, generations.start, 0)
     last = image_id(job_id, generations.stop - 1, variations - 1)
     return {
-        item.image_id for item in ImageModel.by_job.query(job_id, ImageModel.image_id.between(first, last))
+        item.image_id: item
+        for item in ImageModel.by_job.query(job_id, ImageModel.image_id.between(first, last))
     }
 
 
@@ -88,6 +89,8 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
     variations = config["variations"]
     provider = ctx.services.image_provider()
     done = existing_images(ctx.job_id, generations, variations)
+    if done:  # run again: the images stored before are searchable whatever stopped the batch
+        ctx.postings.restore(done.values())
     prompts = prompt_entries(ctx, generations)
     status = initial_status(ctx)
     with StoreBehind() as store:
@@ -171,7 +174,7 @@ def record(
     images: Sequence[GeneratedImage | ImageFailure],
     failure: Exception | None,
     status: str,
-    done: set[str],
+    done: dict[str, ImageModel],
 ) -> None:
     """Store a generation's images (or their failure) and report them as progress; nothing for
     a job force-stopped or ended while they rendered."""
@@ -216,7 +219,7 @@ def record(
                 "message": message,
             }
             failed += 1
-        save_image(item, ctx.tally)  # posts its search terms (prompt) too, and counts it
+        save_image(item, ctx.tally, ctx.postings)  # posts its search terms (prompt) too, and counts it
         publish_image(item)
     generations = ctx.config["generations"]
     if failed and ok:

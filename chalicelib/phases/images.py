@@ -72,6 +72,10 @@ def run_per_image(
     """Apply `work` to each eligible image not yet done by this phase; stop between images when
     asked. Every image counts as a unit of progress, done or skipped."""
     done_mark = mark(ctx, phase)
+    images = list(images)
+    finished = [image for image in images if done_mark in (image.done or set())]
+    if finished:  # run again: what was done before is searchable whatever stopped the batch
+        ctx.postings.restore(finished)
     for image in images:
         if done_mark in (image.done or set()):
             continue
@@ -83,7 +87,7 @@ def run_per_image(
             if ctx.must_discard():
                 return False
         image.done = set(image.done or set()) | {done_mark}
-        save_image(image, ctx.tally)  # index key, search postings and counters follow the changes
+        save_image(image, ctx.tally, ctx.postings)  # index key, search postings and counters follow
         if changed:
             from chalicelib.phases.generate import publish_image
 

@@ -46,6 +46,8 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
     key = tasks_key(ctx.job_id, generations.start)
     tasks = _load_tasks(key)
     done = existing_images(ctx.job_id, generations, variations)
+    if done:  # stored by an earlier call: searchable whatever ended that call
+        ctx.postings.restore(done.values())
     prompts = prompt_entries(ctx, generations)
     status = initial_status(ctx)
     timeout_s = parameters["polling_timeout_min"] * 60 if parameters["enable_polling_timeout"] else None

@@ -23,13 +23,20 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from pynamodb.exceptions import QueryError
+from pynamodb.exceptions import DeleteError, QueryError, UpdateError
 
 from chalicelib import search
 from chalicelib.counters import Tally
 from chalicelib.errors import ValidationError
 from chalicelib.models import ImageModel, ImageTermModel
-from chalicelib.repositories.pages import NOT_OURS, between, decode_cursor, encode_cursor, listing_scope
+from chalicelib.repositories.pages import (
+    NOT_OURS,
+    between,
+    cursor_position,
+    decode_cursor,
+    encode_cursor,
+    listing_scope,
+)
 
 STATUSES = ("approved", "qc_failed", "processing", "retry_pending", "retry_failed")
 SORTS = ("newest", "oldest", "name")
@@ -40,20 +47,59 @@ COUNT_BUDGET = 1000  # postings a text search reads to count its matches per sta
 # ---- writes -------------------------------------------------------------------------------------
 
 
-def save_image(image: ImageModel, tally: Tally | None = None) -> None:
+def save_image(image: ImageModel, tally: Tally | None = None, postings: Postings | None = None) -> None:
     """Save the image and post its search terms: new postings before the save, stale ones after,
     so a crash in between leaves extra postings (checked away at read time), never missing ones.
 
-    A status change moves the counters (`chalicelib.counters`): recorded in `tally` for the caller
-    to write with the writes it makes anyway, or written at once without one."""
+    With `postings` (a task's buffer) the new terms join that task's posting groups, written when
+    it flushes; a batch run again after a crash writes back any group its images name that is
+    missing (`Postings.restore`). A status change moves the counters (`chalicelib.counters`):
+    recorded in `tally` for the caller to write with the writes it makes anyway, or written at
+    once without one."""
     terms = search.image_terms(image.prompt, image.title, image.description, image.tags)
-    posted = set(image.search_terms or ())
-    _write_postings(image, terms - posted)
-    image.search_terms = terms or None
+    groups, alone = posted_groups(image)
+    posted = alone.union(*groups.values())
+    new, stale = terms - posted, posted - terms
+    if new:
+        own = postings if postings is not None else Postings()
+        key = own.add(image, new)
+        groups[key] = groups.get(key, set()) | new
+        if postings is None:
+            own.flush()
+    dropped = {key: sorted(stale & ts) for key, ts in groups.items() if stale & ts}
+    _record_postings(image, {key: ts - stale for key, ts in groups.items()}, terms)
     counted, image.counted_status = image.counted_status, image.status
     image.save()
+    image.remember_stored_text()
     _count(image, counted, image.status, tally)
-    _delete_postings(image, posted - terms)
+    _remove_from_groups(image.workspace, image.job_id, {image.image_id: dropped})
+    _delete_postings(image, alone & stale)
+
+
+def posted_groups(image: ImageModel) -> tuple[dict[str, set[str]], set[str]]:
+    """Where the image's terms are posted: {group sort key: terms}, and the terms posted for it
+    alone (written before groups).
+
+    The posted terms are the terms of the text as stored (`save_image` keeps them so), so the image
+    carries only each group's bit mask over them, sorted: a few bytes, where a copy of the terms
+    would be written again with every write of the image and in each of its indexes."""
+    stored = image.stored_text()
+    if image.search_terms and not image.search_groups:  # stored before groups
+        return {}, set(image.search_terms)
+    basis = sorted(search.image_terms(*stored)) if stored is not None else []
+    groups = {
+        key: {term for bit, term in enumerate(basis) if int(mask, 16) >> bit & 1}
+        for key, mask in (image.search_groups or {}).items()
+    }
+    return groups, set(basis).difference(*groups.values())
+
+
+def _record_postings(image: ImageModel, groups: dict[str, set[str]], terms: set[str]) -> None:
+    """The groups on the image, as masks over the terms of its text (all posted now)."""
+    bit = {term: n for n, term in enumerate(sorted(terms))}
+    masks = {key: format(sum(1 << bit[t] for t in ts if t in bit), "x") for key, ts in groups.items() if ts}
+    image.search_groups = {key: mask for key, mask in masks.items() if mask != "0"} or None
+    image.search_terms = None
 
 
 def set_status(image: ImageModel, status: str, *actions: Any, tally: Tally | None = None) -> None:
@@ -64,13 +110,17 @@ def set_status(image: ImageModel, status: str, *actions: Any, tally: Tally | Non
     _count(image, counted, status, tally)
 
 
-def delete_images(images: Iterable[ImageModel], tally: Tally | None = None) -> int:
-    """Delete images with their search postings, and take them off the counters."""
+def delete_images(
+    images: Iterable[ImageModel], tally: Tally | None = None, *, whole_job: bool = False
+) -> int:
+    """Delete images with their search postings, and take them off the counters. `whole_job`:
+    every image of their jobs goes, so their group postings are deleted whole."""
     own = tally if tally is not None else Tally()
     deleted = 0
+    chosen = list(images)
+    _drop_postings(chosen, whole_job)
     with ImageModel.batch_write() as batch:
-        for image in images:
-            _delete_postings(image, _all_terms(image))
+        for image in chosen:
             batch.delete(image)
             own.move(image.workspace, image.job_id, image.counted_status, None)
             deleted += 1
@@ -88,25 +138,164 @@ def _count(image: ImageModel, old: str | None, new: str, tally: Tally | None) ->
         own.flush()
 
 
+class Postings:
+    """The search postings of the images one task stores, as groups (`ImageTermModel`): per job,
+    the images created within `search.GROUP_SPAN_S` of the group's first, at most
+    `search.GROUP_MAX_IMAGES`, one posting per term with every image of the group that has it.
+
+    Written when the task flushes (at the end of each batch) or when a group has waited
+    `FLUSH_AFTER_S`, so text search finds a batch's images seconds after they are stored.
+    Thread-safe: generation stores images from a second thread.
+    """
+
+    FLUSH_AFTER_S = 10.0
+
+    def __init__(self) -> None:
+        import threading
+
+        self._open: dict[tuple[str, str], _Group] = {}
+        self._full: list[_Group] = []
+        self._lock = threading.Lock()
+
+    def add(self, image: ImageModel, terms: set[str]) -> str:
+        """Put the image's new `terms` in its job's open group; the group's sort key."""
+        import time
+
+        with self._lock:
+            slot = (image.workspace, image.job_id)
+            group = self._open.get(slot)
+            if group is None or not group.fits(image):
+                if group is not None:
+                    self._full.append(group)
+                group = self._open[slot] = _Group(image.workspace, image.job_id, image.created_at)
+            group.add(image, terms)
+            due = time.monotonic() - min(g.opened for g in [*self._open.values(), *self._full])
+        if due >= self.FLUSH_AFTER_S:
+            self.flush()
+        return group.sort_key
+
+    def flush(self) -> None:
+        with self._lock:
+            groups = [*self._full, *self._open.values()]
+            self._full, self._open = [], {}
+        _put_postings(group.postings() for group in groups)
+
+    def restore(self, images: Iterable[ImageModel]) -> None:
+        """Write back the group postings these images name that are missing (a task that died
+        between saving an image and flushing its group); existing ones are left as they are."""
+        wanted: dict[tuple[str, str], ImageTermModel] = {}
+        for image in images:
+            suffix = search.id_suffix(image.image_id, image.job_id)
+            for key, terms in posted_groups(image)[0].items():
+                for term in terms:
+                    slot = (search.term_key(image.workspace, term), key)
+                    posting = wanted.setdefault(slot, ImageTermModel(*slot, job_id=image.job_id, ids=set()))
+                    posting.ids = (posting.ids or set()) | {suffix}
+        if not wanted:
+            return
+        found = {(p.term_key, p.sort_key) for p in ImageTermModel.batch_get(list(wanted))}
+        _put_postings([[p for slot, p in wanted.items() if slot not in found]])
+
+
+class _Group:
+    def __init__(self, workspace: str, job_id: str, first: datetime) -> None:
+        import time
+
+        self.workspace, self.job_id, self.first = workspace, job_id, first
+        self.sort_key = search.group_sort_key(first)
+        self.opened = time.monotonic()
+        self.images: set[str] = set()
+        self.terms: dict[str, set[str]] = {}
+
+    def fits(self, image: ImageModel) -> bool:
+        seconds = (image.created_at - self.first).total_seconds()
+        full = len(self.images) >= search.GROUP_MAX_IMAGES and image.image_id not in self.images
+        return 0 <= seconds <= search.GROUP_SPAN_S and not full
+
+    def add(self, image: ImageModel, terms: set[str]) -> None:
+        suffix = search.id_suffix(image.image_id, image.job_id)
+        self.images.add(image.image_id)
+        for term in terms:
+            self.terms.setdefault(term, set()).add(suffix)
+
+    def postings(self) -> list[ImageTermModel]:
+        return [
+            ImageTermModel(search.term_key(self.workspace, term), self.sort_key, job_id=self.job_id, ids=ids)
+            for term, ids in sorted(self.terms.items())
+        ]
+
+
+def _put_postings(batches: Iterable[list[ImageTermModel]]) -> None:
+    with ImageTermModel.batch_write() as batch:
+        for postings in batches:
+            for posting in postings:
+                batch.save(posting)
+
+
+def _remove_from_groups(workspace: str, job_id: str, dropped: dict[str, dict[str, list[str]]]) -> None:
+    """Take images out of group postings ({image id: {group key: [terms]}}): one write per
+    posting for all the images it loses; a posting left with no image is deleted."""
+    losing: dict[tuple[str, str], set[str]] = {}
+    for image_id, groups in dropped.items():
+        for key, terms in groups.items():
+            for term in terms:
+                losing.setdefault((search.term_key(workspace, term), key), set()).add(
+                    search.id_suffix(image_id, job_id)
+                )
+    for (term_key, sort_key), suffixes in sorted(losing.items()):
+        posting = ImageTermModel(term_key, sort_key, job_id=job_id)
+        try:
+            posting.update(
+                actions=[ImageTermModel.ids.delete(suffixes)], condition=ImageTermModel.term_key.exists()
+            )
+        except UpdateError as err:
+            if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
+                continue  # gone already
+            raise
+        if not posting.ids:
+            try:
+                posting.delete(condition=ImageTermModel.ids.does_not_exist())
+            except DeleteError as err:
+                if getattr(err, "cause_response_code", None) != "ConditionalCheckFailedException":
+                    raise
+
+
+def _drop_postings(images: list[ImageModel], whole_job: bool) -> None:
+    """The postings of images about to be deleted: their own (written before groups), and their
+    groups' (deleted whole when the whole job goes, else the images taken out)."""
+    whole: set[tuple[str, str]] = set()
+    by_job: dict[tuple[str, str], dict[str, dict[str, list[str]]]] = {}
+    for image in images:
+        groups, alone = posted_groups(image)
+        _delete_postings(image, _all_terms(image) if not groups else alone)
+        for key, terms in groups.items():
+            if whole_job:
+                whole.update((search.term_key(image.workspace, term), key) for term in terms)
+        if groups and not whole_job:
+            by_job.setdefault((image.workspace, image.job_id), {})[image.image_id] = {
+                key: sorted(terms) for key, terms in groups.items()
+            }
+    if whole:
+        with ImageTermModel.batch_write() as batch:
+            for term_key, sort_key in sorted(whole):
+                batch.delete(ImageTermModel(term_key, sort_key))
+    for (workspace, job_id), dropped in by_job.items():
+        _remove_from_groups(workspace, job_id, dropped)
+
+
 def _all_terms(image: ImageModel) -> set[str]:
     current = search.image_terms(image.prompt, image.title, image.description, image.tags)
     return current | set(image.search_terms or ())
 
 
 def _posting(image: ImageModel, term: str) -> ImageTermModel:
+    """A posting of this image alone (as written before groups)."""
     return ImageTermModel(
         search.term_key(image.workspace, term),
         search.posting_sort_key(image.created_at, image.image_id),
         image_id=image.image_id,
         job_id=image.job_id,
     )
-
-
-def _write_postings(image: ImageModel, terms: set[str]) -> None:
-    if terms:
-        with ImageTermModel.batch_write() as batch:
-            for term in sorted(terms):
-                batch.save(_posting(image, term))
 
 
 def _delete_postings(image: ImageModel, terms: set[str]) -> None:
@@ -206,8 +395,7 @@ def _by_name(
         (ImageModel.status == query.status) if query.status else None,
         (ImageModel.job_id == query.job_id) if query.job_id else None,
         _dates(query),
-        *[ImageModel.search_terms.contains(term) for term in terms or ()],
-    )
+    )  # the terms are checked on each image read (`resolve`)
 
     def resolve(raw: list[dict[str, Any]]) -> list[ImageModel]:
         images = [ImageModel.from_raw_data(item) for item in raw]
@@ -224,23 +412,92 @@ def _by_name(
 
 def _search(workspace: str, query: ImageQuery, terms: list[str]) -> tuple[list[ImageModel], str | None]:
     """A page of a text search: the driver term's postings, page by page, each hit checked on the
-    image itself (the other terms, status, job), so stale postings never show."""
+    image itself (the other terms, status, job, dates), so stale postings never show.
+
+    A posting is a group of images (newest or oldest first within it), so a page can end inside
+    one: its cursor then holds that posting's key and the last image looked at."""
     key = search.term_key(workspace, search.driver_term(terms))
+    scope = cursor_scope(workspace, query)
+    forward = query.sort == "oldest"
+    resume = decode_cursor(
+        query.cursor, scope, ("term_key", "sort_key"), "term_key", key, positioned=True
+    )  # the posting before the next one to read
+    queue: list[_Hits] = []
+    position = cursor_position(query.cursor) if resume is not None else None
+    if resume is not None and position is not None:
+        inside = _read_posting(resume)
+        if inside is not None:
+            queue.append(_Hits(resume, _after(_posting_ids(inside, forward), position, forward)))
+    page = _pages(ImageTermModel, key, _posting_range(query), None, forward)
+    items: list[ImageModel] = []
+    read, exhausted = len(queue), False
+    while len(items) < query.limit and read < READ_BUDGET:
+        if not queue:
+            if exhausted:
+                return items, None
+            raw, last, scanned = page(resume, max(1, query.limit - len(items)))
+            read += scanned
+            exhausted = last is None
+            for item in raw:
+                posting = ImageTermModel.from_raw_data(item)
+                ids = (
+                    _posting_ids(posting, forward)
+                    if not query.job_id or posting.job_id == query.job_id
+                    else []
+                )
+                queue.append(_Hits({"term_key": item["term_key"], "sort_key": item["sort_key"]}, ids))
+            if not queue:
+                return items, None if exhausted else encode_cursor(last, scope)
+            continue
+        head = queue[0]
+        chunk = head.ids[head.done : head.done + 100]
+        found = _fetch(chunk)
+        read += len(chunk)
+        for image_id in chunk:
+            head.done += 1
+            image = found.get(image_id)
+            if image is not None and _matches(image, workspace, query, terms):
+                items.append(image)
+                if len(items) == query.limit:
+                    break
+        if head.done >= len(head.ids):
+            resume = head.key
+            queue.pop(0)
+    if queue and queue[0].done:
+        head = queue[0]
+        return items, encode_cursor(head.key, scope, position=head.ids[head.done - 1])
+    if not queue and exhausted:
+        return items, None
+    return items, encode_cursor(resume, scope)
 
-    def resolve(raw: list[dict[str, Any]]) -> list[ImageModel]:
-        postings = [ImageTermModel.from_raw_data(item) for item in raw]
-        wanted = [p.image_id for p in postings if not query.job_id or p.job_id == query.job_id]
-        images = _fetch(wanted)
-        found = [images.get(p.image_id) for p in postings]
-        return [i for i in found if i is not None and _matches(i, workspace, query, terms)]
 
-    return _collect(
-        _pages(ImageTermModel, key, _posting_range(query), None, query.sort == "oldest"),
-        _start(workspace, query, "term_key", key, "sort_key", table_key="term_key"),
-        query.limit,
-        cursor_scope(workspace, query),
-        resolve,
-    )
+@dataclass
+class _Hits:
+    """A posting being read: its key, the image ids it names (in page order), how many are read."""
+
+    key: dict[str, Any]
+    ids: list[str]
+    done: int = 0
+
+
+def _posting_ids(posting: ImageTermModel, forward: bool) -> list[str]:
+    if posting.ids:
+        return sorted((search.full_id(posting.job_id, s) for s in posting.ids), reverse=not forward)
+    return [posting.image_id] if posting.image_id else []
+
+
+def _after(ids: list[str], position: str, forward: bool) -> list[str]:
+    """The ids of a posting that follow `position` in page order (it may have left the posting)."""
+    if position in ids:
+        return ids[ids.index(position) + 1 :]
+    return [i for i in ids if (i > position if forward else i < position)]
+
+
+def _read_posting(key: dict[str, Any]) -> ImageTermModel | None:
+    try:
+        return ImageTermModel.get(key["term_key"]["S"], key["sort_key"]["S"])
+    except ImageTermModel.DoesNotExist:
+        return None
 
 
 Page = Callable[[dict[str, Any] | None, int], tuple[list[dict[str, Any]], dict[str, Any] | None, int]]
@@ -329,8 +586,9 @@ def _dates(query: ImageQuery) -> Any:
 
 
 def _posting_range(query: ImageQuery) -> Any:
-    low = search.time_key(query.created_from) if query.created_from else None
-    high = search.time_key(query.created_to) + search.LAST if query.created_to else None
+    """A posting's time is its group's first image's, so the range opens a group span earlier."""
+    low = search.time_key(search.group_start(query.created_from)) if query.created_from else None
+    high = search.second_key(query.created_to) + search.LAST if query.created_to else None
     if low and high:
         return ImageTermModel.sort_key.between(low, high)
     if low:
@@ -405,14 +663,19 @@ def _count_matches(workspace: str, query: ImageQuery, terms: list[str], counts: 
     key = search.term_key(workspace, search.driver_term(terms))
     postings = ImageTermModel.query(key, _posting_range(query), scan_index_forward=False, page_size=100)
     unstatused = ImageQuery(job_id=query.job_id, created_from=query.created_from, created_to=query.created_to)
+    candidates = (
+        image_id
+        for posting in postings
+        if not query.job_id or posting.job_id == query.job_id
+        for image_id in _posting_ids(posting, False)
+    )
     seen = 0
     while seen < COUNT_BUDGET:
-        chunk = list(islice(postings, min(100, COUNT_BUDGET - seen)))
+        chunk = list(islice(candidates, min(100, COUNT_BUDGET - seen)))
         if not chunk:
             return True
         seen += len(chunk)
-        images = _fetch([p.image_id for p in chunk if not query.job_id or p.job_id == query.job_id])
-        for image in images.values():
+        for image in _fetch(chunk).values():
             if image.status in counts and _matches(image, workspace, unstatused, terms):
                 counts[image.status] += 1
-    return next(postings, None) is None
+    return next(candidates, None) is None

@@ -36,27 +36,55 @@ def _digest(scope: str) -> str:
     return hashlib.sha256(scope.encode()).hexdigest()[:24]
 
 
-def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
+def encode_cursor(last_key: dict[str, Any] | None, scope: str, position: str | None = None) -> str | None:
+    """`position`: for a listing whose items each hold several results (search postings), how far
+    into the item at `last_key` the page ended."""
     if not last_key:
         return None
-    raw = json.dumps({"k": last_key, "s": _digest(scope)}, separators=(",", ":"), sort_keys=True)
+    content: dict[str, Any] = {"k": last_key, "s": _digest(scope)}
+    if position is not None:
+        content["p"] = position
+    raw = json.dumps(content, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(
-    cursor: str | None, scope: str, key_attributes: Collection[str], hash_attr: str, hash_value: str
-) -> dict[str, Any] | None:
-    """The ExclusiveStartKey a cursor holds, checked against the listing asking for it."""
-    if not cursor:
-        return None
+def _decoded(cursor: str) -> Any:
     if len(cursor) > 4096:
         raise ValidationError(NOT_OURS, field="cursor")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError, RecursionError) as err:
         raise ValidationError(NOT_OURS, field="cursor") from err
-    if not isinstance(value, dict) or set(value) != {"k", "s"} or not isinstance(value["k"], dict):
+
+
+def cursor_position(cursor: str | None) -> str | None:
+    """The position a cursor holds within the item at its key (see `encode_cursor`); call after
+    `decode_cursor(..., positioned=True)` has accepted it."""
+    if not cursor:
+        return None
+    value = _decoded(cursor)
+    return value.get("p") if isinstance(value, dict) else None
+
+
+def decode_cursor(
+    cursor: str | None,
+    scope: str,
+    key_attributes: Collection[str],
+    hash_attr: str,
+    hash_value: str,
+    *,
+    positioned: bool = False,
+) -> dict[str, Any] | None:
+    """The ExclusiveStartKey a cursor holds, checked against the listing asking for it
+    (`positioned`: a listing whose cursors may also hold a position)."""
+    if not cursor:
+        return None
+    value = _decoded(cursor)
+    allowed = ({"k", "s"}, {"k", "s", "p"}) if positioned else ({"k", "s"},)
+    if not isinstance(value, dict) or set(value) not in allowed or not isinstance(value["k"], dict):
+        raise ValidationError(NOT_OURS, field="cursor")
+    if "p" in value and (not isinstance(value["p"], str) or len(value["p"]) > 300):
         raise ValidationError(NOT_OURS, field="cursor")
     if value["s"] != _digest(scope):
         raise ValidationError(OTHER_LISTING, field="cursor")

@@ -30,12 +30,14 @@ def objects(prefix: str) -> list[str]:
 def postings_of(workspace: str, images) -> list[str]:
     """Search postings still naming any of these images."""
     ids = {image.image_id for image in images}
-    terms = {term for image in images for term in image.search_terms or ()}
+    terms = {
+        term for image in images for term in search.image_terms(image.prompt, image.title, None, image.tags)
+    }
     left = []
     for term in terms:
         for posting in ImageTermModel.query(search.term_key(workspace, term)):
-            if posting.image_id in ids:
-                left.append(f"{term}:{posting.image_id}")
+            named = {search.full_id(posting.job_id, s) for s in posting.ids or ()} | {posting.image_id}
+            left += [f"{term}:{image_id}" for image_id in sorted(named & ids)]
     return left
 
 
