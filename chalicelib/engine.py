@@ -354,6 +354,7 @@ def run_batch(event: dict[str, Any]) -> dict[str, Any]:
     job = job_repo.get_job(event["job_id"])
     ctx, phase = _context(job, event["phase"])
     batch = int(event["batch"])
+    joblive.note_retry(job.job_id, phase["name"], event.get("retry"))
     if job.control:
         return {"done": False, "wait_s": 0}
     try:
@@ -392,6 +393,7 @@ def batch_images(job: JobModel, phase: dict[str, Any], batch: int) -> list[Image
 def run_phase(event: dict[str, Any]) -> dict[str, Any]:
     job = job_repo.get_job(event["job_id"])
     ctx, phase = _context(job, event["phase"])
+    joblive.note_retry(job.job_id, phase["name"], event.get("retry"))
     try:
         with ctx.log:
             once_runners()[phase["name"]](ctx)

@@ -89,6 +89,23 @@ def _added(action: Any) -> int:
     return int(value["N"]) if isinstance(value, dict) and "N" in value else 0
 
 
+def note_retry(job_id: str, phase: str, retry_count: Any) -> None:
+    """A task Step Functions is running again (`$$.State.RetryCount` > 0): one more retry of the
+    phase on the step timeline."""
+    if int(retry_count or 0) > 0 and hasattr(JobLiveModel, f"r_{phase}"):
+        write(job_id, [getattr(JobLiveModel, f"r_{phase}").add(1)])
+
+
+def retries(live: JobLiveModel | None, phase: str) -> int:
+    return int(getattr(live, f"r_{phase}", 0) or 0) if live is not None else 0
+
+
+def note_export(job_ids: list[str], export_id: str) -> None:
+    """An export made from these jobs: each job's page lists it among its artifacts."""
+    for job_id in dict.fromkeys(job_ids):
+        write(job_id, [JobLiveModel.exports.add({export_id})])
+
+
 def read(job_id: str, *, consistent: bool = True) -> JobLiveModel | None:
     try:
         return JobLiveModel.get(job_id, consistent_read=consistent)

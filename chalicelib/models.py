@@ -153,7 +153,8 @@ class JobLiveModel(Model):
     is small and in no index, so a write per image costs one write unit. It holds the log's
     sequence counter, each phase's finished units (`u_<phase>`), and running totals of the
     pipeline's image counts (`c_<status>`, `c_ok`, `c_failed`), which the job item takes in
-    (`live_folded`) between waves of batches and when the job ends.
+    (`live_folded`) between waves of batches and when the job ends; and what only the job's page
+    shows (retried tasks per phase, the exports made from the job).
     """
 
     class Meta:
@@ -178,6 +179,16 @@ class JobLiveModel(Model):
     c_retry_failed = NumberAttribute(default=0)
     c_ok = NumberAttribute(default=0)
     c_failed = NumberAttribute(default=0)
+    # The step timeline's figures: tasks of each phase that Step Functions retried (`r_<phase>`),
+    # and the exports made from the job (export ids; the job page lists them as artifacts).
+    r_prompts = NumberAttribute(default=0)
+    r_generate = NumberAttribute(default=0)
+    r_remove_bg = NumberAttribute(default=0)
+    r_process = NumberAttribute(default=0)
+    r_quality_check = NumberAttribute(default=0)
+    r_metadata = NumberAttribute(default=0)
+    r_finalize = NumberAttribute(default=0)
+    exports = UnicodeSetAttribute(null=True)
 
 
 def label_key(label: str, job_id: str) -> str:

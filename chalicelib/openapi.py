@@ -250,6 +250,10 @@ def component_schemas() -> dict[str, Any]:
             "started_at": _nullable({**_TIME, "description": "When the phase first started"}),
             "seconds": _nullable({**_NUM, "description": "How long it ran (so far, while running)"}),
             "error": _nullable({**_STR, "description": "The job's error, on the phase it failed at"}),
+            "retries": {
+                **_INT,
+                "description": "Tasks of the phase that Step Functions ran again after an error",
+            },
         },
         ["name", "state", "status"],
     )
@@ -261,8 +265,33 @@ def component_schemas() -> dict[str, Any]:
             "steps_failed": _INT,
             "attempts": {**_INT, "description": "1, plus one per resume from a checkpoint"},
             "resumes": _INT,
+            "retries": {**_INT, "description": "Task retries over every phase"},
         },
-        ["steps", "steps_succeeded", "steps_failed", "attempts", "resumes"],
+        ["steps", "steps_succeeded", "steps_failed", "attempts", "resumes", "retries"],
+    )
+    artifacts = _obj(
+        {
+            "images_ok": _INT,
+            "images_failed": _INT,
+            "log_lines": {**_INT, "description": "Lines in the job's log (GET /api/jobs/{id}/logs)"},
+            "exports": {
+                "type": "array",
+                "description": "Exports made from this job (its sheet, bulk exports of it), newest first",
+                "items": _obj(
+                    {
+                        "id": _STR,
+                        "kind": {"type": "string", "enum": ["job_xlsx", "jobs_zip"]},
+                        "status": {"type": "string", "enum": ["building", "ready", "failed"]},
+                        "key": _nullable(_STR),
+                        "url": _nullable({**_STR, "description": "A one-hour download link once ready"}),
+                        "created_at": _TIME,
+                    },
+                    ["id", "kind", "status", "created_at"],
+                ),
+            },
+            "exports_total": _INT,
+        },
+        ["images_ok", "images_failed", "log_lines", "exports", "exports_total"],
     )
     job_detail = {
         "allOf": [
@@ -275,6 +304,7 @@ def component_schemas() -> dict[str, Any]:
                     ),
                     "phases": {"type": "array", "items": phase},
                     "metrics": metrics,
+                    "artifacts": artifacts,
                     "execution_arn": _nullable(_STR),
                     "cost": {
                         "allOf": [_ref("JobCost")],
@@ -291,7 +321,7 @@ def component_schemas() -> dict[str, Any]:
                         }
                     ),
                 },
-                ["phases", "metrics", "statistics"],
+                ["phases", "metrics", "artifacts", "statistics"],
             ),
         ]
     }

@@ -59,6 +59,9 @@ _HELD = {JobStatus.WAITING_FOR_APPROVAL.value: "waiting", JobStatus.PAUSED.value
 
 
 def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str, Any]:
+    from chalicelib import joblive
+
+    live = joblive.read(job.job_id, consistent=False)  # retries and exports (the timeline's)
     phase_index = int(job.phase_index)
     phases = []
     for index, phase in enumerate(job.plan or []):
@@ -70,16 +73,52 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
             state = _HELD[job.status]  # the phase the job holds at, waiting on a person
         else:
             state = "pending"
-        phases.append({**phase, "state": state, **_timing(job, index, phase["name"], state)})
+        retries = joblive.retries(live, phase["name"])
+        phases.append(
+            {**phase, "state": state, "retries": retries, **_timing(job, index, phase["name"], state)}
+        )
+    summary = job_summary(job)
     return {
-        **job_summary(job),
+        **summary,
         "snapshot": job.snapshot,
         "config": current_config,
         "phases": phases,
-        "metrics": _metrics(job, phases),
+        "metrics": {**_metrics(job, phases), "retries": sum(p["retries"] for p in phases)},
+        "artifacts": _artifacts(job, summary, live),
         "execution_arn": job.execution_arn,
         "cost": _cost(job),
         "statistics": job_statistics(job),
+    }
+
+
+MAX_LISTED_EXPORTS = 20
+
+
+def _artifacts(job: JobModel, summary: dict[str, Any], live: Any) -> dict[str, Any]:
+    """What the job produced: its images, its log, and the exports made from it (newest first)."""
+    from chalicelib.models import ExportModel
+
+    ids = sorted(getattr(live, "exports", None) or ())
+    exports = list(ExportModel.batch_get(ids)) if ids else []
+    exports.sort(key=lambda record: record.created_at, reverse=True)
+    return {
+        "images_ok": summary["images_ok"],
+        "images_failed": summary["images_failed"],
+        "log_lines": max(int(getattr(live, "log_seq", 0) or 0), int(job.log_seq or 0)),
+        "exports": [_export_artifact(record) for record in exports[:MAX_LISTED_EXPORTS]],
+        "exports_total": len(exports),
+    }
+
+
+def _export_artifact(record: Any) -> dict[str, Any]:
+    ready = record.status == "ready" and record.key
+    return {
+        "id": record.export_id,
+        "kind": record.kind,
+        "status": record.status,
+        "key": record.key,
+        "url": aws.presigned_url(record.key) if ready else None,
+        "created_at": iso(record.created_at),
     }
 
 

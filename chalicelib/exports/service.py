@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from zipfile import ZipFile
 
-from chalicelib import aws
+from chalicelib import aws, joblive
 from chalicelib.errors import ConflictError, ImageFactoryError, NotFoundError, ValidationError
 from chalicelib.exports import storage, xlsx
 from chalicelib.exports.destinations import Destination, parse_destination, resolve_key, safe_label
@@ -311,6 +311,7 @@ def export_job(workspace: str, job_id: str, destination: Any = None) -> ExportMo
 
 def _build_job(build: Build, request: dict[str, Any]) -> None:
     job = job_repo.get_job(request["job_id"], str(build.record.workspace))
+    joblive.note_export([job.job_id], build.record.export_id)  # the job page lists it
     build.step(CREATING_EXCEL, 5)
     images = build.counted(ImageModel.by_job.query(job.job_id), int(job.images_planned), 5, 90)
     with xlsx.job_workbook(job, images) as workbook, build.writer(XLSX_TYPE) as out:
@@ -339,6 +340,7 @@ def _own_job(workspace: str, job_id: str) -> JobModel | None:
 def _build_jobs(build: Build, request: dict[str, Any]) -> None:
     ids: list[str] = list(request["ids"])
     jobs = {job_id: _own_job(str(build.record.workspace), job_id) for job_id in ids}
+    joblive.note_export([job_id for job_id, job in jobs.items() if job is not None], build.record.export_id)
     build.step(CREATING_EXCEL, 5)
     lines: list[tuple[str, str | None, str, str | None]] = []  # (id, label, file, skip reason)
     taken: set[str] = set()

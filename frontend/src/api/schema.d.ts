@@ -2054,6 +2054,26 @@ export interface components {
             };
         };
         JobDetail: components["schemas"]["JobSummary"] & {
+            artifacts: {
+                /** @description Exports made from this job (its sheet, bulk exports of it), newest first */
+                exports: {
+                    /** Format: date-time */
+                    created_at: string;
+                    id: string;
+                    key?: string | null;
+                    /** @enum {string} */
+                    kind: "job_xlsx" | "jobs_zip";
+                    /** @enum {string} */
+                    status: "building" | "ready" | "failed";
+                    /** @description A one-hour download link once ready */
+                    url?: string | null;
+                }[];
+                exports_total: number;
+                images_failed: number;
+                images_ok: number;
+                /** @description Lines in the job's log (GET /api/jobs/{id}/logs) */
+                log_lines: number;
+            };
             /** @description The current configuration (what reruns use) */
             config?: Record<string, never> | null;
             /** @description A finished job's cost breakdown, and its estimate against actual */
@@ -2063,6 +2083,8 @@ export interface components {
                 /** @description 1, plus one per resume from a checkpoint */
                 attempts: number;
                 resumes: number;
+                /** @description Task retries over every phase */
+                retries: number;
                 steps: number;
                 steps_failed: number;
                 steps_succeeded: number;
@@ -2076,6 +2098,8 @@ export interface components {
                 generations_per_batch?: number;
                 /** @enum {string} */
                 name: "prompts" | "generate" | "remove_bg" | "process" | "quality_check" | "approval" | "metadata" | "finalize";
+                /** @description Tasks of the phase that Step Functions ran again after an error */
+                retries?: number;
                 /** @description How long it ran (so far, while running) */
                 seconds?: number | null;
                 /**
