@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -46,9 +47,36 @@ def _eta_s(job: JobModel) -> float:
     return float((job.estimate or {}).get("eta_s") or 0.0)
 
 
+@dataclass(frozen=True)
+class QueueQuery:
+    """The queue list has no filters: a cursor is bound to the workspace's queue alone."""
+
+
+def queue_page(workspace: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A page of `queue_listing`: positions and estimated starts are the whole queue's. The cursor
+    holds the queue entry the page ended at, bound to this workspace's queue like every list's
+    cursor, so the next page starts after that entry even if jobs ahead of it have started."""
+    from chalicelib.repositories.pages import decode_cursor, encode_cursor, listing_scope
+
+    scope = listing_scope("queue", workspace, QueueQuery())
+    start = decode_cursor(cursor, scope, ("workspace", "entry"), "workspace", workspace)
+    listing, keys = _listing(workspace)
+    after = start["entry"]["S"] if start else None
+    first = next((n for n, key in enumerate(keys) if after is None or key > after), len(keys))
+    page = listing["items"][first : first + limit]
+    more = first + limit < len(keys)
+    last = {"workspace": {"S": workspace}, "entry": {"S": keys[first + limit - 1]}} if more else None
+    return {**listing, "items": page, "total": len(keys), "next_cursor": encode_cursor(last, scope)}
+
+
 def queue_listing(workspace: str) -> dict[str, Any]:
     """Every queued job in run order with its position and estimated start, then the scheduled
     jobs (they join the end of the queue at their time)."""
+    return _listing(workspace)[0]
+
+
+def _listing(workspace: str) -> tuple[dict[str, Any], list[str]]:
+    """The listing, and each listed job's queue entry key."""
     from chalicelib.repositories import jobs as job_repo
     from chalicelib.views import iso
 
@@ -64,10 +92,12 @@ def queue_listing(workspace: str) -> dict[str, Any]:
     listed = entries(workspace)
     jobs = {job.job_id: job for job in JobModel.batch_get([e.job_id for e in listed if e.job_id])}
     items: list[dict[str, Any]] = []
+    keys: list[str] = []
     for entry in listed:
         job = jobs.get(entry.job_id or "")
         if job is None or job.status != QUEUED:
             continue  # an entry being created or released
+        keys.append(entry.entry)
         items.append(
             {
                 "position": len(items) + 1,
@@ -84,7 +114,7 @@ def queue_listing(workspace: str) -> dict[str, Any]:
     scheduled, _ = job_repo.list_jobs(
         workspace, job_repo.JobQuery(status=JobStatus.SCHEDULED.value, sort="oldest", limit=100)
     )
-    return {
+    listing = {
         "running": {"id": running.job_id, "label": running.label, "status": running.status}
         if running is not None
         else None,
@@ -104,6 +134,7 @@ def queue_listing(workspace: str) -> dict[str, Any]:
             for job in sorted(scheduled, key=lambda j: j.scheduled_at or now)
         ],
     }
+    return listing, keys
 
 
 def target_position(current: int, length: int, body: dict[str, Any]) -> int:

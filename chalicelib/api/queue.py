@@ -19,19 +19,7 @@ def get_queue() -> dict[str, Any]:
     request = bp.current_request
     params = query(request)
     limit = parse_limit(params.get("limit"), default=100, maximum=100)
-    offset = 0
-    if params.get("cursor"):
-        raw = params["cursor"]
-        if not raw.isdigit():
-            from chalicelib.errors import ValidationError
-
-            raise ValidationError("is not a cursor of this list", field="cursor")
-        offset = int(raw)
-    listing = job_queue.queue_listing(workspace_of(request))
-    items = listing["items"]
-    page = items[offset : offset + limit]
-    next_cursor = str(offset + limit) if offset + limit < len(items) else None
-    return {**listing, "items": page, "total": len(items), "next_cursor": next_cursor}
+    return job_queue.queue_page(workspace_of(request), limit, params.get("cursor"))
 
 
 @route(bp, "/api/queue/{job_id}/move", methods=["POST"])

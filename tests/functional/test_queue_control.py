@@ -3,6 +3,8 @@ through the real state machine."""
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib import job_queue
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.services import jobs as job_service
@@ -101,3 +103,31 @@ def test_queue_routes_over_http(api):  # noqa: F811
     assert cancelled["cancelled"] == ids
     call(api, "POST", f"/api/jobs/{first}/approve")
     wait_status(first, "completed")
+
+
+def test_queue_pages_follow_a_cursor_bound_to_the_queue_even_as_its_head_leaves(workspace):
+    from chalicelib.errors import ValidationError
+
+    first = holder(workspace)
+    a, b, c = queued(workspace, 3)
+    page = job_queue.queue_page(workspace, 2, None)
+    assert [(i["id"], i["position"]) for i in page["items"]] == [(a, 1), (b, 2)] and page["total"] == 3
+
+    job_queue.cancel_many(workspace, {"ids": [a]})  # the head leaves: an offset would now skip c
+    assert order(workspace) == [b, c]
+    rest = job_queue.queue_page(workspace, 2, page["next_cursor"])
+    assert [(i["id"], i["position"]) for i in rest["items"]] == [(c, 2)] and rest["next_cursor"] is None
+
+    other = job_queue.queue_page(f"{workspace}-other", 1, None)  # another workspace's (empty) queue
+    for foreign in ("2", page["next_cursor"][:-2] + "xx"):
+        with pytest.raises(ValidationError) as refused:
+            job_queue.queue_page(workspace, 2, foreign)
+        assert refused.value.field == "cursor"
+    assert other["items"] == [] and other["next_cursor"] is None
+    with pytest.raises(ValidationError) as refused:  # this queue's cursor, asked of another queue
+        job_queue.queue_page(f"{workspace}-other", 2, page["next_cursor"])
+    assert refused.value.field == "cursor"
+
+    job_queue.cancel_many(workspace, {"ids": [b, c]})
+    job_service.approve_job(workspace, first.job_id)
+    wait_status(first.job_id, "completed", timeout=60)
