@@ -14,7 +14,7 @@ INTERRUPTED = "interrupted by a restart of the local stack"
 
 def fail_interrupted_jobs() -> list[str]:
     """Fail every job a dead execution held; returns their ids."""
-    from chalicelib import semaphore
+    from chalicelib import joblive, semaphore
     from chalicelib.joblog import JobLog
     from chalicelib.models import JobModel
     from chalicelib.repositories import jobs as job_repo
@@ -23,6 +23,7 @@ def fail_interrupted_jobs() -> list[str]:
     interrupted = []
     stuck = [s.value for s in JobStatus if not s.is_final and s is not JobStatus.SCHEDULED]
     for job in JobModel.scan(JobModel.status.is_in(*stuck)):  # the local stack only: a few jobs
+        joblive.fold(job)  # the figures its dead execution had not taken into the job item yet
         failed = job_repo.transition(
             job,
             JobStatus.FAILED,
