@@ -19,15 +19,25 @@ the local stack (never in the deployed code).
   moves are transactions racing with the semaphore's conditional writes). One lock around
   moto's write operations makes each one indivisible; reads are left free.
 
-Two fixes only make moto fast enough for a stack that serves many jobs in one process:
+These fixes only make moto fast enough for a stack that serves many jobs in one process:
 - The server's request dispatcher lists moto's package directory (about 200 `stat` calls) on
   every request while holding its one global lock; the list never changes, so it is read once.
 - The interpreter parses each JSONPath (`$.job_id`, `$.slot_recheck_s`, …) afresh every time a
   state evaluates it, building a parser each time; parsed paths are kept and reused.
+- The interpreter parses the whole state machine definition (ANTLR, in Python: about 0.1 s idle
+  and most of a second on a busy machine) at every execution's start, before its first state: a
+  fixed cost of every job. Each definition is parsed once, and each execution runs a deep copy
+  of the parsed program, as it would a fresh parse (the parsed one is never run).
+- The interpreter builds a new boto3 Lambda client for every Task state it runs; one client per
+  region is built once and shared (boto3 clients are thread-safe), with a connection pool as
+  large as the Maps' concurrency.
+- A query reads the items of its key, not the whole table (`moto_key_index`): moto walked and
+  sorted every item of a table for every query, so a stack got slower the more jobs it had run.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -60,8 +70,11 @@ def install() -> None:
     _report_ended_executions()
     _name_unnamed_executions()
     _make_dynamodb_writes_atomic()
+    _index_dynamodb_queries()
     _list_moto_modules_once()
     _parse_each_json_path_once()
+    _parse_each_definition_once()
+    _share_one_lambda_client()
     _installed = True
 
 
@@ -84,13 +97,70 @@ def _parse_each_json_path_once() -> None:
     result_path.parse = functools.lru_cache(maxsize=1024)(result_path.parse)  # type: ignore[attr-defined]
 
 
+def _parse_each_definition_once() -> None:
+    import copy
+    import functools
+
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    @functools.lru_cache(maxsize=64)
+    def parsed(definition: str) -> Any:
+        return AmazonStateLanguageParser.parse(definition)[0]
+
+    def entrypoint(self: Any) -> Any:
+        return copy.deepcopy(parsed(self._evaluation_details.state_machine_details.definition))
+
+    ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]
+
+
+def _share_one_lambda_client() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    clients: dict[tuple[str, str, str | None], Any] = {}
+    lock = threading.Lock()
+
+    def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        """moto's `boto_client_for`, which ignores `state_credentials` too, built once."""
+        import boto3
+        from botocore.config import Config
+        from moto.core.models import botocore_stubber
+        from moto.settings import moto_server_port
+        from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+
+        endpoint = None if botocore_stubber.enabled else f"http://localhost:{moto_server_port()}"
+        key = (region, service, endpoint)
+        with lock:  # boto3's default session builds clients one at a time
+            if key not in clients:
+                clients[key] = boto3.client(  # as moto builds it, with a pool for a Map's tasks
+                    service,
+                    region_name=region,
+                    aws_access_key_id="ak",
+                    aws_secret_access_key="sk",
+                    endpoint_url=endpoint,
+                    config=Config(
+                        parameter_validation=False,
+                        retries={"max_attempts": 0, "total_max_attempts": 1},
+                        connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                        read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                        max_pool_connections=64,
+                    ),
+                )
+            return clients[key]
+
+    lambda_eval_utils.boto_client_for = client_for  # type: ignore[assignment]
+
+
+# Held by every DynamoDB write moto applies (and by the query index while it reads its map).
+DYNAMODB_WRITE_LOCK = threading.RLock()
+
+
 def _make_dynamodb_writes_atomic() -> None:
     import functools
-    import threading
 
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.RLock()
+    lock = DYNAMODB_WRITE_LOCK
 
     def atomic(method: Any) -> Any:
         @functools.wraps(method)
@@ -102,6 +172,12 @@ def _make_dynamodb_writes_atomic() -> None:
 
     for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
         setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
+
+
+def _index_dynamodb_queries() -> None:
+    from imgfactory.local import moto_key_index
+
+    moto_key_index.install(DYNAMODB_WRITE_LOCK)
 
 
 def _keep_stopped_executions_stopped() -> None:
