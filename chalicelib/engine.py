@@ -104,6 +104,7 @@ def new_job(
         config["variations"],
         settings.images_per_batch,
         config["parameters"]["max_concurrency"],
+        prompts_in_parallel=writes_prompts_online(workspace),
     )
     if config_id is None:
         config_id = uuid.uuid4().hex
@@ -126,6 +127,13 @@ def new_job(
     if scheduled_at is not None:
         return schedule_job(job, scheduled_at)
     return queue_job(job, queued_at)
+
+
+def writes_prompts_online(workspace: str) -> bool:
+    """Whether an OpenAI model writes the job's prompts (its key is set), one request each."""
+    from chalicelib import secrets
+
+    return "openai" in secrets.api_keys(workspace)
 
 
 def _estimate_of(workspace: str, config: dict[str, Any]) -> dict[str, Any] | None:

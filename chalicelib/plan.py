@@ -92,11 +92,21 @@ def batch_count(generations: int, per_batch: int, concurrency: int) -> int:
 
 
 def build_plan(
-    names: list[str], generations: int, variations: int, images_per_batch: int, concurrency: int = 1
+    names: list[str],
+    generations: int,
+    variations: int,
+    images_per_batch: int,
+    concurrency: int = 1,
+    *,
+    prompts_in_parallel: bool = True,
 ) -> list[PlannedPhase]:
     """The phases with their weights and batches. With `concurrency` N (the job's
     max_concurrency), each phase has a multiple of N batches of near-equal size: 48 generations at
-    N = 8 are 8 batches of 6 running side by side, not 5 of 10 that leave 3 slots empty."""
+    N = 8 are 8 batches of 6 running side by side, not 5 of 10 that leave 3 slots empty.
+
+    Prompts filled in offline (no OpenAI key: microseconds each) gain nothing from N batches side
+    by side, only Lambda tasks and state transitions: `prompts_in_parallel=False` gives them
+    batches of their full size."""
     phases = []
     for name, weight in zip(names, normalise_weights(names), strict=False):
         kind = UNIT_KIND[name]
@@ -111,7 +121,8 @@ def build_plan(
             phases.append(PlannedPhase(name, weight, 1, 1, per_batch))
         else:
             units = generations if kind == "generation" else generations * variations
-            batches = batch_count(generations, per_batch, concurrency)
+            parallel = concurrency if name != "prompts" or prompts_in_parallel else 1
+            batches = batch_count(generations, per_batch, parallel)
             phases.append(PlannedPhase(name, weight, units, batches, math.ceil(generations / batches)))
     return phases
 

@@ -72,6 +72,7 @@ def job_item_kb(workspace: str, config: dict[str, Any], plan: list[dict[str, Any
 def estimate_config(workspace: str, config: dict[str, Any]) -> dict[str, Any]:
     """The estimate of a job of this (normalised) configuration."""
     names = phase_names_for(config)
+    keys = workspace_keys(workspace)
     plan = [
         p.to_dict()
         for p in build_plan(
@@ -80,9 +81,9 @@ def estimate_config(workspace: str, config: dict[str, Any]) -> dict[str, Any]:
             config["variations"],
             get_settings().images_per_batch,
             config["parameters"]["max_concurrency"],
+            prompts_in_parallel="openai" in keys,
         )
     ]
-    keys = workspace_keys(workspace)
     eta = durations.eta(workspace, config, plan, keys)
     ops = operations.predict(
         plan,

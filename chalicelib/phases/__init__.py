@@ -61,6 +61,12 @@ class PhaseContext:
         self.refresh_control()
         return self.job.control == "force" or self._ended()
 
+    def after_render(self) -> tuple[bool, bool]:
+        """(must_discard, should_stop) from one read of the job: for a phase that stores what it
+        rendered and starts the next at once, both questions are asked at the same moment."""
+        self.refresh_control()
+        return self.job.control == "force" or self._ended(), self._stopping()
+
     def refresh_control(self) -> None:
         from chalicelib.repositories.jobs import read_control
 

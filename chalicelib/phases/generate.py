@@ -93,21 +93,27 @@ def run_batch(ctx: PhaseContext, generations: range) -> bool | int:
         ctx.postings.restore(done.values())
     prompts = prompt_entries(ctx, generations)
     status = initial_status(ctx)
+    stopping = None
     with StoreBehind() as store:
         for generation in generations:
             ids = [image_id(ctx.job_id, generation, v) for v in range(variations)]
             if all(i in done for i in ids):
                 continue
-            if ctx.should_stop():
+            if stopping if stopping is not None else ctx.should_stop():
                 return False
             entry = prompts[generation]
             if entry.get("error"):
                 store.submit(
                     record, ctx, generation, entry, ids, [], ProviderError(entry["error"]), status, done
                 )
+                stopping = None
                 continue
             images, failure = _generate(ctx, provider, generation, entry)
-            store.submit(record, ctx, generation, entry, ids, images, failure, status, done)
+            store.wait()  # the generation before is stored: now one read decides for this one
+            discard, stopping = ctx.after_render()  # and for the next (read just before it starts)
+            if discard:
+                return False
+            store.submit(record, ctx, generation, entry, ids, images, failure, status, done, False)
     return True
 
 
@@ -116,8 +122,10 @@ class StoreBehind:
 
     At most one store is in flight, and it is finished (its error raised) before the next one
     starts and before the batch returns, so a crash, a stop or a checkpoint sees exactly the images
-    stored so far. A stop is learnt before each generation starts (`should_stop` reads the job),
-    never from the store of the one before, which may still be in flight.
+    stored so far. A stop is learnt before each generation starts, never from the store of the one
+    before, which may still be in flight: one read of the job after each render, once the store
+    before it is done, decides both whether that generation is stored and whether the next starts
+    (`PhaseContext.after_render`).
     """
 
     def __enter__(self) -> StoreBehind:
@@ -175,10 +183,12 @@ def record(
     failure: Exception | None,
     status: str,
     done: dict[str, ImageModel],
+    check: bool = True,
 ) -> None:
     """Store a generation's images (or their failure) and report them as progress; nothing for
-    a job force-stopped or ended while they rendered."""
-    if ctx.must_discard():
+    a job force-stopped or ended while they rendered (`check=False`: the caller has just read
+    that it was not, `PhaseContext.after_render`)."""
+    if check and ctx.must_discard():
         return
     now = datetime.now(UTC)
     width, height = image_size(ctx.config, generation)

@@ -110,6 +110,16 @@ def test_batches_fill_every_slot_the_job_allows():
     assert (generate["batches"], generate["generations_per_batch"]) == (8, 6)
 
 
+def test_prompts_filled_in_offline_are_not_split_across_the_slots():
+    """An OpenAI model writes prompts one request each, so they share the slots like images; the
+    offline template takes microseconds a prompt, so a batch holds as many as a batch can."""
+    names = ["prompts", "generate", "finalize"]
+    online = build_plan(names, 48, 1, 10, 8, prompts_in_parallel=True)[0]
+    offline = build_plan(names, 48, 1, 10, 8, prompts_in_parallel=False)[0]
+    assert (online.batches, offline.batches) == (8, 1)
+    assert build_plan(names, 1000, 1, 10, 8, prompts_in_parallel=False)[0].batches == 10
+
+
 def test_many_variations_do_not_multiply_the_batches():
     """A batch holds about as many images as configured, in whole generations: 6 variations make
     batches of 2 generations (12 images), not 1."""
