@@ -3,7 +3,7 @@ does: the latest lines first, then "Load earlier lines")."""
 
 from __future__ import annotations
 
-from tests.functional.helpers import config, wait_status
+from tests.functional.helpers import config, wait_status, wait_until
 from tests.functional.test_http_api import api, call  # noqa: F401 - the module's server fixture
 
 
@@ -11,6 +11,8 @@ def test_the_whole_log_is_read_backwards_by_pages_of_sequence_numbers(api):  # n
     job = call(api, "POST", "/api/jobs", json={"config": config(3, label="Paged log")}).json()["job"]
     wait_status(job["id"], "completed")
     path = f"/api/jobs/{job['id']}/logs"
+    # The status is written a moment before its log line ("Job completed"): page a settled log.
+    wait_until(lambda: "Job completed" in call(api, "GET", path).json()["lines"][-1]["message"])
     everything = [line["seq"] for line in call(api, "GET", path).json()["lines"]]
     assert len(everything) > 4
 
