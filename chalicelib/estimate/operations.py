@@ -18,17 +18,34 @@ from chalicelib.costmodel import Operations, gb_seconds
 from chalicelib.engine import WAVE_PER_CONCURRENCY
 from chalicelib.plan import UNIT_KIND
 
-# DynamoDB items written per image by each per-image phase, beyond the job item's update:
-# the image item (generate puts it, later phases update it) and one log line for generation.
-IMAGE_WRITES = {"generate": 2, "remove_bg": 1, "process": 1, "quality_check": 1, "metadata": 1}
-S3_PUTS_PER_IMAGE = {"generate": 2, "remove_bg": 1, "process": 1}  # original + thumbnail; processed
+# Write units per image of each per-image phase's write of the image item, as DynamoDB bills
+# them: the item's size after the phase (KB: about 1 until quality check and metadata add their
+# text) in the table and again in each of its four indexes (all attributes projected).
+IMAGE_KB = {"generate": 1, "remove_bg": 1, "process": 1, "quality_check": 2, "metadata": 2}
+IMAGE_INDEXES = 4
+JOB_INDEXES = 3
+# A status change moves the image in the status index: a delete and a put (quality check).
+STATUS_MOVE_UNITS = {"quality_check": 2}
+LIVE_WRITES_PER_IMAGE = 1  # the job's live item (units, counts, log sequence): one unit
+LOG_LINES_PER_GENERATION = 1  # "Generated n image(s) for generation g of G"
+S3_PUTS_PER_IMAGE = {
+    "generate": 2,
+    "remove_bg": 1,
+    "process": 2,
+}  # original + thumbnail; processed + its thumbnail
 S3_GETS_PER_IMAGE = {"remove_bg": 1, "process": 1, "quality_check": 1, "metadata": 0}
-# Search postings rewritten per image when metadata adds title, description and tags (offline
-# metadata: about 17 terms; OpenAI's are of the same length by the prompt we send).
+# Search postings are groups (one per term and batch of images stored together), so a batch
+# writes about the distinct terms of its images: the prompt's, a little more for the keywords
+# that vary; metadata's title, description and tags (offline: about 17 terms the prompt does
+# not have; OpenAI's are of the same length by the prompt we send).
 METADATA_TERMS_PER_IMAGE = 17
-FIXED_JOB_WRITES = 12  # job item: creation's follow-ups, status transitions, phase changes
-FIXED_OTHER_WRITES = 14  # config, semaphore ticket/lock/release, job log lines of the lifecycle
+TERM_SPREAD = 1.3  # distinct terms of a batch ÷ the terms of one image
+FIXED_JOB_WRITES = 12  # job item: creation's follow-ups, status transitions, phase changes, folds
+FIXED_OTHER_WRITES = 14  # config, live item, semaphore ticket/lock/release, job log lines of the lifecycle
 FIXED_JOB_READS = 2
+# Reads per image: the job's control flag (once per generation, before and after each other
+# image), and the live updates' subscriber lists (cached for a second).
+READS_PER_IMAGE = {"generate": 2.0}
 HANDLER_S = 0.02  # a control task's handler time (RegisterJob, NextStep, …), 128 MB
 
 
@@ -48,7 +65,8 @@ def predict(
     prompt; `phase_seconds` the expected wall time of each phase (for Lambda GB-seconds)."""
     transitions = 3 + 2 + 3  # start, the last NextStep/Route, the end
     invocations = 2 + 1 + 1  # RegisterJob, AcquireSlot, the last NextStep, FinishJob
-    job_writes, job_reads = FIXED_JOB_WRITES, FIXED_JOB_READS
+    job_writes: float = FIXED_JOB_WRITES
+    job_reads: float = FIXED_JOB_READS
     other_writes: float = FIXED_OTHER_WRITES
     other_reads = 4
     s3_puts = s3_gets = 0.0
@@ -71,14 +89,16 @@ def predict(
             parallel = min(concurrency, batches)
             handler_seconds["run_batch"] += phase_seconds.get(name, 0.0) * parallel
         job_reads += steps + batches
-        if name in IMAGE_WRITES:
-            job_writes += units  # counters and log sequence, one update per image
-            job_reads += units
-            other_writes += units * IMAGE_WRITES[name]
+        job_writes += steps  # NextStep folds the live figures into the job item
+        if name in IMAGE_KB:
+            job_reads += units * READS_PER_IMAGE.get(name, 2.5)  # the control flag, subscribers
+            other_writes += units * (IMAGE_KB[name] * (1 + IMAGE_INDEXES) + STATUS_MOVE_UNITS.get(name, 0))
+            other_writes += units * LIVE_WRITES_PER_IMAGE
             if name == "generate":
-                other_writes += units * prompt_terms
+                other_writes += units * LOG_LINES_PER_GENERATION
+                other_writes += batches * prompt_terms * TERM_SPREAD
             if name == "metadata":
-                other_writes += units * METADATA_TERMS_PER_IMAGE
+                other_writes += batches * METADATA_TERMS_PER_IMAGE * TERM_SPREAD
             s3_puts += units * S3_PUTS_PER_IMAGE.get(name, 0)
             s3_gets += units * S3_GETS_PER_IMAGE.get(name, 0)
         if name == "prompts":
@@ -91,7 +111,7 @@ def predict(
         transitions=transitions,
         lambda_requests=invocations,
         lambda_gb_seconds=gb_seconds(handler_seconds),
-        write_units=job_writes * job_item_kb + other_writes,
+        write_units=job_writes * job_item_kb * (1 + JOB_INDEXES) + other_writes,
         read_units=job_reads * job_read_units + other_reads,
         s3_puts=s3_puts,
         s3_gets=s3_gets,
