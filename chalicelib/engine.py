@@ -314,6 +314,10 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
                         *durations.phase_change_actions(job, index),
                     ]
                 )
+            if phase["name"] == "prompts" and not writes_prompts_online(job.workspace):
+                _fill_prompts(job, phase, pending)
+                index += 1
+                continue
             concurrency = job.snapshot["parameters"]["max_concurrency"]
             if phase["name"] == "approval":
                 return {
@@ -344,6 +348,22 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
             ]
         )
     return {"action": "finish", **none}
+
+
+def _fill_prompts(job: JobModel, phase: dict[str, Any], pending: list[int]) -> None:
+    """Prompts filled in offline (no OpenAI key) take microseconds each: NextStep writes them
+    itself, batch by batch with their checkpoints, rather than start a Map of Lambda tasks."""
+    from chalicelib.phases import prompts
+    from chalicelib.plan import batch_generations
+
+    ctx, _ = _context(job, phase["name"])
+    try:
+        with ctx.log:
+            for batch in pending:
+                prompts.run_batch(ctx, batch_generations(phase, batch, job.snapshot["generations"]))
+                _checkpoint(job.job_id, phase["name"], batch)
+    finally:
+        ctx.tally.flush()
 
 
 def _context(job: JobModel, phase_name: str) -> tuple[PhaseContext, dict[str, Any]]:

@@ -7,6 +7,7 @@ run, and `bench/estimate_accuracy.py` compares the two.
 State transitions (StateEntered events of a standard workflow): RegisterJob, AcquireSlot and
 SlotTaken? once; per step NextStep and Route, then the Map state and one RunBatch per batch of a
 wave, or RunPhase, or WaitForApproval; a last NextStep and Route; FinishJob, Outcome, JobDone.
+Prompts filled in offline are written by the NextStep that reaches them: no step of their own.
 """
 
 from __future__ import annotations
@@ -60,9 +61,12 @@ def predict(
     job_item_kb: int,
     prompt_terms: float,
     phase_seconds: dict[str, float],
+    prompts_online: bool = False,
 ) -> Operations:
     """Operations of one run of `plan`. `prompt_terms` is the mean number of search terms of a
-    prompt; `phase_seconds` the expected wall time of each phase (for Lambda GB-seconds)."""
+    prompt; `phase_seconds` the expected wall time of each phase (for Lambda GB-seconds);
+    `prompts_online`: an OpenAI model writes the prompts (batches of tasks), else NextStep fills
+    them in itself."""
     transitions = 3 + 2 + 3  # start, the last NextStep/Route, the end
     invocations = 2 + 1 + 1  # RegisterJob, AcquireSlot, the last NextStep, FinishJob
     job_writes: float = FIXED_JOB_WRITES
@@ -80,6 +84,10 @@ def predict(
             other_writes += 1  # the phase's checkpoint
             handler_seconds["run_phase"] += phase_seconds.get(name, 0.0)
             other_reads += 2
+        elif name == "prompts" and not prompts_online:  # in the NextStep that reaches them
+            steps = 0
+            other_writes += batches  # a checkpoint per batch
+            handler_seconds["control"] += phase_seconds.get(name, 0.0)
         else:
             steps = waves(batches, concurrency)
             transitions += steps * 3 + batches
@@ -105,7 +113,7 @@ def predict(
             s3_puts += batches
         if name == "generate":
             s3_gets += batches  # each batch reads its prompts
-    handler_seconds["control"] = invocations * HANDLER_S
+    handler_seconds["control"] += invocations * HANDLER_S
     job_read_units = math.ceil(job_item_kb / 4)
     return Operations(
         transitions=transitions,

@@ -91,6 +91,7 @@ def estimate_config(workspace: str, config: dict[str, Any]) -> dict[str, Any]:
         job_item_kb=job_item_kb(workspace, config, plan),
         prompt_terms=mean_prompt_terms(config),
         phase_seconds={p["name"]: p["seconds"] for p in eta["phases"]},
+        prompts_online="openai" in keys,
     )
     aws_cost = {**costmodel.breakdown(ops), "operations": {k: round(v, 2) for k, v in ops.to_dict().items()}}
     provider = fees.provider_fees(config, keys, names)
@@ -149,6 +150,7 @@ def actual(job: JobModel) -> dict[str, Any] | None:
         job_item_kb=max(1, math.ceil(len(json.dumps(job.serialize())) / 1024)),
         prompt_terms=mean_prompt_terms(config),
         phase_seconds=seconds,
+        prompts_online="openai" in keys,
     )
     done = {**config, "generations": max(1, math.ceil(made / max(1, int(config["variations"]))))}
     provider = (

@@ -294,3 +294,21 @@ def test_progress_advances_per_image_and_single_image_shows_zero_until_done(work
 
     wait_until(sample_single, timeout=30, interval=0.02)
     assert values <= {0, 100}
+
+
+def test_offline_prompts_are_written_without_a_map_of_tasks_and_show_on_the_timeline(workspace):
+    """No OpenAI key: NextStep fills the prompts itself (microseconds each) instead of a Map."""
+    from chalicelib.views import job_detail
+
+    job = wait_status(start(workspace, generations=5).job_id, "completed")
+    events = aws.sfn().get_execution_history(executionArn=job.execution_arn, maxResults=1000)["events"]
+    entered = [
+        (e.get("stateEnteredEventDetails") or {}).get("name")
+        for e in events
+        if e["type"].endswith("StateEntered")
+    ]
+    runs = entered.count("RunBatch")
+    assert runs == job.plan[1]["batches"]  # the generation batches only
+    assert all(image.prompt for image in images_of(job.job_id))
+    timeline = {p["name"]: p for p in job_detail(job_repo.get_job(job.job_id), None)["phases"]}
+    assert timeline["prompts"]["status"] == "succeeded" and timeline["prompts"]["started_at"]
