@@ -45,12 +45,52 @@ class Counters:
 COUNTERS = Counters()
 
 
-def start_stack(images_per_batch: int | None = None) -> Any:
+def start_stack(images_per_batch: int | None = None, *, metered: bool = False) -> Any:
+    """A local stack, with request counters; `metered`: DynamoDB write units sized too (bench 3
+    and the estimate's bench price them; it costs CPU inside the stack the others time)."""
+    import metering
+
     from imgfactory.local.stack import LocalStack
 
     stack = LocalStack(stage=f"bench{os.getpid()}", images_per_batch=images_per_batch).start()
     _instrument()
+    metering.ENABLED = metered
+    _hear_ended_executions()
     return stack
+
+
+_ended: set[str] = set()
+_ended_changed = threading.Condition()
+_hearing = False
+
+
+def _hear_ended_executions() -> None:
+    """Executions end as the local stack's watcher hears of it (moto_fixes.on_execution_ended),
+    so a bench waits on that instead of polling the job, which took CPU from the job itself."""
+    global _hearing
+    if _hearing:
+        return
+    _hearing = True
+    from imgfactory.local import moto_fixes
+
+    def ended(arn: str, status: str) -> None:
+        with _ended_changed:
+            _ended.add(arn)
+            _ended_changed.notify_all()
+
+    moto_fixes.on_execution_ended(ended)
+
+
+def wait_for_execution(execution_arn: str, timeout_s: float) -> bool:
+    """True once the execution has ended (False when `timeout_s` passed first)."""
+    deadline = time.monotonic() + timeout_s
+    with _ended_changed:
+        while execution_arn not in _ended:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _ended_changed.wait(left)
+    return True
 
 
 _instrumented = False
@@ -145,12 +185,10 @@ def run_job(
     config = job_config(generations, variations, max_concurrency, full_pipeline)
     started = time.perf_counter()
     job = job_service.start_job(workspace, {"config": config})
-    while True:
-        job = job_repo.get_job(job.job_id)
-        if job.status in ("completed", "failed", "cancelled"):
-            break
-        time.sleep(0.1)  # as a console would poll; tighter polling takes CPU from the job itself
+    if not wait_for_execution(job.execution_arn, 600):
+        raise RuntimeError(f"bench job {job.job_id} still running after 600 s")
     elapsed = time.perf_counter() - started
+    job = job_repo.get_job(job.job_id)
     if job.status != "completed":
         raise RuntimeError(f"bench job ended {job.status}: {job.error}")
     return job, elapsed

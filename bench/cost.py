@@ -10,6 +10,39 @@ generation, conversion and enhancement, the offline quality check, metadata, fin
 second table counts what the deployed path does per image: Lambda invocations, DynamoDB round
 trips, items written and write units per table and per index.
 Goal: ≤ $0.02 per 1,000 images.
+
+Prices (`chalicelib/costmodel.py`, checked against AWS's published us-east-1 list prices on
+2026-12-02): Step Functions standard workflows $0.025 per 1,000 state transitions; Lambda $0.20 per
+million requests and $0.0000166667 per GB-second (x86; run_batch and run_phase at 1,024 MB, the
+other functions at 128 MB); DynamoDB on-demand $0.625 per million write request units and $0.125
+per million read request units (the prices since November 2024); S3 Standard $0.005 per 1,000
+PUT and $0.0004 per 1,000 GET requests. Not per job, so not counted: S3 storage and data transfer
+out, CloudWatch Logs, API Gateway and WebSocket messages. Reads are counted per request (one unit
+per 4 KB of the job item, else one), a little above what eventually consistent index reads cost;
+Lambda GB-seconds are handler wall time here, so they grow with the machine's load.
+
+Which writes went, and why nothing a user sees changed. Counted one unit per item with no index
+writes, the job looked cheap; metered as AWS bills them, a full-pipeline image cost 121 write
+units ($0.14 per 1,000 images with the other lines). Three changes took about 75 of them off:
+- The job item (3 KB with its snapshot and plan, written again in its three indexes) was
+  rewritten for every image of every phase: 53 units. That write (units, counts, log sequence)
+  now goes to the job's small live item, in no index: 1 unit (`chalicelib/joblive.py`). The job
+  item takes the figures in between waves; progress, counts and log lines are still pushed per
+  image, and a running job's page and lists read its live item.
+- Search postings were one item per term and image: 30 units. A posting is now a group, per
+  term, of the images one batch stored with it (`chalicelib/search.py`): 2 to 3 units. A batch
+  writes its groups when it ends or after 10 s, so search still finds every image by tag,
+  title, description and prompt words, page by page and by date, seconds after it is stored.
+- The image item carried a copy of its search terms, written with each of its four writes and
+  in each of its four indexes: it keeps a bit mask per group instead (6 units).
+Also fewer transitions and tasks: prompts filled in offline are written by NextStep, not a Map.
+
+Why the goal is not met: with processing on, four S3 PUTs per image (the original, its
+thumbnail, the processed image, its thumbnail) are $0.020 per 1,000 images on their own; the
+image item is written once per phase (generation, processing, quality check, metadata) in its
+table and its four all-attribute indexes, about 31 units ($0.019); transitions and Lambda time
+add the rest. $0.02 needs fewer objects per image (one thumbnail), one image write for the
+post-processing phases run together, or indexes that project less than the whole image.
 """
 
 from __future__ import annotations
@@ -66,7 +99,7 @@ def counted_operations(job: Any) -> costmodel.Operations:
 
 
 def measure() -> dict[str, Any]:
-    stack = start_stack()
+    stack = start_stack(metered=True)
     try:
         run_job(2, full_pipeline=True)
         COUNTERS.reset()

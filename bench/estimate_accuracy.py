@@ -30,7 +30,7 @@ def _estimate() -> dict[str, Any]:
 
 
 def measure() -> dict[str, Any]:
-    stack = start_stack()
+    stack = start_stack(metered=True)
     try:
         run_job(2, workspace="bench-warmup")
         cold = _estimate()

@@ -13,7 +13,7 @@ import dataclasses
 import time
 from typing import Any
 
-from common import markdown_table, start_stack
+from common import markdown_table, start_stack, wait_for_execution
 
 LATENCY_S = 0.5
 SIZES = (48, 480)
@@ -48,17 +48,12 @@ def run_runware_job(images: int, concurrency: int) -> float:
     }
     started = time.perf_counter()
     job = job_service.start_job("bench", {"config": config})
-    deadline = started + JOB_DEADLINE_S + images * LATENCY_S
-    while True:
-        job = job_repo.get_job(job.job_id)
-        if job.status in ("completed", "failed", "cancelled"):
-            break
-        if time.perf_counter() > deadline:
-            from tests.functional.helpers import describe_stuck_job
+    if not wait_for_execution(job.execution_arn, JOB_DEADLINE_S + images * LATENCY_S):
+        from tests.functional.helpers import describe_stuck_job
 
-            raise RuntimeError(f"bench job stuck: {describe_stuck_job(job)}")
-        time.sleep(0.1)
+        raise RuntimeError(f"bench job stuck: {describe_stuck_job(job_repo.get_job(job.job_id))}")
     elapsed = time.perf_counter() - started
+    job = job_repo.get_job(job.job_id)
     if job.status != "completed" or int(job.images_ok) != images:
         raise RuntimeError(f"bench job ended {job.status} with {job.images_ok}/{images} images: {job.error}")
     return elapsed

@@ -8,8 +8,10 @@ must be listed in SECTIONS (a test checks it).
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +64,21 @@ def smoke(names: list[str]) -> None:
             raise RuntimeError(f"{module.__name__} built no table")
 
 
+def _conditions(load_before: float, load_after: float, seconds: float) -> str:
+    """When and how loaded the machine was while a section was measured (others share it)."""
+    cores = os.cpu_count() or 1
+    line = (
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in {seconds:.0f} s, load average "
+        f"{load_before:.1f} → {load_after:.1f} on {cores} cores"
+    )
+    if max(load_before, load_after) > cores:
+        line += (
+            " (busy: other work shared the machine, so times are longer than on an idle one; "
+            "counts of requests, writes and transitions do not depend on it)"
+        )
+    return line + "."
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--smoke"]:
         smoke(sys.argv[2:])
@@ -71,11 +88,14 @@ def main() -> None:
         "",
         "Produced by `make bench` (`.venv/bin/python bench/run_all.py`) on "
         f"{datetime.now(UTC):%Y-%m-%d} ({platform.machine()}, {platform.python_version()}, "
-        f"{__import__('os').cpu_count()} cores). Ratios compare two measurements made in the same run.",
+        f"{os.cpu_count()} cores). Ratios compare two measurements made in the same run.",
     ]
     for title, module in SECTIONS:
         print(f"running {module.__name__}…", flush=True)
-        parts += ["", f"## {title}", "", (module.__doc__ or "").strip(), "", module.report(module.measure())]
+        load_before, started = os.getloadavg()[0], time.perf_counter()
+        table = module.report(module.measure())
+        conditions = _conditions(load_before, os.getloadavg()[0], time.perf_counter() - started)
+        parts += ["", f"## {title}", "", (module.__doc__ or "").strip(), "", conditions, "", table]
     OUT.write_text("\n".join(parts) + "\n")
     print(OUT.read_text())
 
