@@ -305,15 +305,9 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
         phase = plan[index]
         pending = _pending_batches(job, phase)
         if pending:
-            if index != int(job.phase_index):
-                job.update(
-                    actions=[
-                        JobModel.phase_index.set(index),
-                        JobModel.phase_units_done.set(0),
-                        JobModel.step.set(step_text(plan, index)),
-                        *durations.phase_change_actions(job, index),
-                    ]
-                )
+            step = JobModel.step.set(step_text(plan, index))
+            if index != int(job.phase_index) and not _advance(job, index, step):
+                return {"action": "finish", **none}  # ended meanwhile (stopped from outside)
             if phase["name"] == "prompts" and not writes_prompts_online(job.workspace):
                 _fill_prompts(job, phase, pending)
                 index += 1
@@ -340,14 +334,28 @@ def next_step(event: dict[str, Any]) -> dict[str, Any]:
             }
         index += 1
     if index != int(job.phase_index):
-        job.update(
-            actions=[
-                JobModel.phase_index.set(index),
-                JobModel.phase_units_done.set(0),
-                *durations.phase_change_actions(job, index),
-            ]
-        )
+        _advance(job, index)
     return {"action": "finish", **none}
+
+
+def _advance(job: JobModel, index: int, *more_actions: Any) -> bool:
+    """Move the job to phase `index`, unless it ended meanwhile (an execution stopped from the
+    AWS console while this task ran: its end wrote the step the user must keep seeing)."""
+    actions = [
+        JobModel.phase_index.set(index),
+        JobModel.phase_units_done.set(0),
+        *more_actions,
+        *durations.phase_change_actions(job, index),
+    ]
+    unfinished = [s.value for s in JobStatus if not s.is_final]
+    try:
+        job.update(actions=actions, condition=JobModel.status.is_in(*unfinished))
+    except UpdateError as err:
+        if getattr(err, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+        job.refresh(consistent_read=True)
+        return False
+    return True
 
 
 def _fill_prompts(job: JobModel, phase: dict[str, Any], pending: list[int]) -> None:
@@ -545,15 +553,27 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
             extra.append(JobModel.error.set("No image was produced"))
         if target is JobStatus.COMPLETED:
             _learn_durations(job)  # before the status: whoever sees it completed sees what it taught
+        else:  # before the status too: whoever sees the job ended sees its images final, counted
+            unfinished = "No image was produced" if target is JobStatus.FAILED else None
+            _settle(job, job.error or unfinished or _unfinished_message(target.value))
         if job_repo.transition(job, target, *extra):
             with JobLog(job.job_id) as log:
                 log.info(f"Job {target.value}")
-    if job.status != JobStatus.COMPLETED.value:  # completed: finalize approved what was left
-        from chalicelib.settle import settle_images
-
-        settle_images(job, job.error or f"Job {job.status} before this image was finished")
+    elif job.status != JobStatus.COMPLETED.value:  # completed: finalize approved what was left
+        _settle(job, job.error or _unfinished_message(job.status))
     semaphore.release(job.workspace, job.job_id, ticket, attempt=attempt)
     return {"status": job.status}
+
+
+def _unfinished_message(status: str) -> str:
+    return f"Job {status} before this image was finished"
+
+
+def _settle(job: JobModel, message: str) -> None:
+    """Fail the images the ending job leaves unfinished (chalicelib.settle)."""
+    from chalicelib.settle import settle_images  # Pillow: only on a job's end
+
+    settle_images(job, message)
 
 
 def _learn_durations(job: JobModel) -> None:
@@ -646,6 +666,9 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
     caller that must answer quickly)."""
     attempt, ticket = int(job.attempt), _ticket(job)  # this attempt's, whatever a resume does next
     joblive.fold(job)
+    if settle:  # before the status: whoever sees the job ended sees its images final, counted
+        job.refresh(consistent_read=True)
+        _settle(job, job.error or message)
     if not JobStatus(job.status).is_final:
         forced = job.control == "force"
         target = JobStatus.CANCELLED if forced or aborted else JobStatus.FAILED
@@ -663,11 +686,6 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
                 log.info(line)
                 if target is JobStatus.FAILED:
                     log.debug_line(f"Job failed: {message}")
-    if settle:
-        from chalicelib.settle import settle_images
-
-        job.refresh(consistent_read=True)
-        settle_images(job, job.error or message)
     semaphore.release(job.workspace, job.job_id, ticket, attempt=attempt)
 
 
