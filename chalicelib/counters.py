@@ -10,7 +10,9 @@ the gallery's counts are one read at any size.
 The counters move in a separate write from the image's own, as the job's progress counters
 always have: a task that dies between the two leaves them off by the images of that moment. The
 image remembers the status it is counted under (`counted_status`), so no later write counts it
-twice.
+twice. A job that stopped without its tasks ending (a restart of the local stack, a task killed
+on AWS) is recounted from its images when it resumes (`recount_job`), and the local stack
+recounts its workspaces when it comes back (`recount_workspaces`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.models import ImageCountsModel, JobModel
+from chalicelib.models import ImageCountsModel, ImageModel, JobModel
 
 STATUSES = ("approved", "qc_failed", "processing", "retry_pending", "retry_failed")
 FAILED = ("qc_failed", "retry_failed")
@@ -124,3 +126,43 @@ def job_totals(job: JobModel) -> tuple[int, int, int]:
         sum(counts[s] for s in FAILED),
         sum(counts[s] for s in PENDING),
     )
+
+
+def recount_job(job: JobModel) -> Counter[str]:
+    """Set a job's counters to what its images say; the workspace's move by the same difference.
+    For a job nothing runs for (ended, about to resume): one query over its images. Returns the
+    correction (empty when the counters were right). A retry job's images are its source job's."""
+    if job.retry:
+        return Counter()
+    from chalicelib import joblive  # its figures first: what it has not folded in is counted here
+
+    joblive.fold(job)
+    found: Counter[str] = Counter()
+    for image in ImageModel.by_job.query(job.job_id, attributes_to_get=["status"]):
+        found[image.status] += 1
+    correction = Counter({s: found[s] - int(_attribute(job, s) or 0) for s in STATUSES})
+    correction = Counter({s: n for s, n in correction.items() if n})
+    if not correction:
+        return correction
+    job.update(
+        actions=[_attribute(JobModel, s).set(found[s]) for s in STATUSES],
+        condition=JobModel.job_id.exists(),
+    )
+    todo = actions(ImageCountsModel, correction)
+    ImageCountsModel(job.workspace).update(actions=todo)
+    return correction
+
+
+def recount_workspaces() -> int:
+    """Set every workspace's counters to what a scan of the images finds (the local stack on its
+    restart: its executions died between an image's write and its counters' write)."""
+    found: dict[str, Counter[str]] = {}
+    for image in ImageModel.scan(attributes_to_get=["workspace", "status"]):
+        found.setdefault(image.workspace, Counter())[image.status] += 1
+    for item in ImageCountsModel.scan():
+        found.setdefault(item.workspace, Counter())
+    for workspace, statuses in found.items():
+        ImageCountsModel(workspace).update(
+            actions=[_attribute(ImageCountsModel, s).set(statuses[s]) for s in STATUSES]
+        )
+    return len(found)

@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pynamodb.expressions.update import Action
 
-from chalicelib import aws, jobconfig, semaphore
+from chalicelib import aws, counters, jobconfig, semaphore
 from chalicelib.engine import mark_ended, new_job
 from chalicelib.errors import ConflictError, InvalidStateError, ValidationError
 from chalicelib.joblog import JobLog
@@ -245,6 +245,7 @@ def resume_job(workspace: str, job_id: str) -> JobModel:
     if not resumed:  # another resume came first
         raise InvalidStateError(f"job {job_id} is {job.status}; it cannot be resumed now", field="job_id")
     semaphore.join_queue(job.workspace, job_id, ticket, attempt=int(job.attempt))  # the new attempt
+    counters.recount_job(job)  # a task that died mid-image left its counters behind its images
     restore_images(job)  # the images its end failed unfinished are in the pipeline again
     with JobLog(job_id) as log:
         log.info("Resume requested: queued to continue from the checkpoint")

@@ -157,6 +157,43 @@ def test_a_stopped_job_leaves_no_image_unfinished(workspace):
     assert job_summary(job_repo.get_job(job.job_id))["images_failed"] == 2
 
 
+def _lose_a_counter_write(workspace: str, job_id: str, status: str) -> None:
+    """As a task killed between an image's write and its counters' leaves them: one move short."""
+    from chalicelib.models import ImageCountsModel, JobModel
+
+    JobModel(job_id).update(actions=[getattr(JobModel, f"n_{status}").add(-1)])
+    ImageCountsModel(workspace).update(actions=[getattr(ImageCountsModel, f"n_{status}").add(-1)])
+
+
+def test_a_resume_recounts_the_images_a_dead_task_left_uncounted(workspace):
+    from chalicelib.counters import job_counts
+
+    job = start(workspace, generations=2, approval=True, ai={"quality_check": False, "metadata": False})
+    wait_status(job.job_id, "waiting_for_approval")
+    job_service.request_stop(workspace, job.job_id)
+    wait_status(job.job_id, "cancelled")
+    _lose_a_counter_write(workspace, job.job_id, "qc_failed")
+    assert counts(workspace) != recount(workspace)
+
+    job_service.resume_job(workspace, job.job_id)
+    wait_status(job.job_id, "waiting_for_approval")
+    assert counts(workspace) == recount(workspace)
+    assert job_counts(job_repo.get_job(job.job_id))["processing"] == 2
+    job_service.force_stop(workspace, job.job_id)
+
+
+def test_the_local_stack_recounts_its_workspaces_when_it_comes_back(workspace):
+    from chalicelib.counters import recount_workspaces
+
+    job = start(workspace, generations=2, ai={"quality_check": False, "metadata": False})
+    wait_status(job.job_id, "completed")
+    _lose_a_counter_write(workspace, job.job_id, "approved")
+    assert counts(workspace)["approved"] == 1
+    recount_workspaces()
+    assert counts(workspace) == recount(workspace)
+    assert counts(workspace)["approved"] == 2
+
+
 def test_a_custom_retry_applies_its_settings_to_those_images_only(workspace, blank_images):
     job = start(workspace, generations=2, ai={"quality_check": True, "metadata": False})
     wait_status(job.job_id, "completed")
