@@ -130,6 +130,62 @@ def test_failed_images_are_counted_failed_then_retried_with_webp_and_approved_by
     assert not console.errors, f"JavaScript errors: {console.errors}"
 
 
+@pytest.fixture
+def unusable_remove_bg_key(console):  # noqa: F811
+    """remove.bg with a key that cannot work (offline: its host cannot even be reached)."""
+    put = api(console.stack, "PUT", "/api/settings", json={"api_keys": {"remove_bg": "unusable-key"}})
+    assert put.status_code == 200, put.text
+    yield
+    api(console.stack, "PUT", "/api/settings", json={"api_keys": {"remove_bg": None}})
+
+
+def test_background_removal_that_fails_under_mark_failed_is_reviewed_and_retried_without_it(
+    console: Console,  # noqa: F811
+    unusable_remove_bg_key,
+) -> None:
+    from playwright.sync_api import expect
+
+    processing = {"remove_bg": True, "remove_bg_failure_mode": "mark_failed"}
+    job_id = start(console.stack, "Cut-out job", ["white mug"], 3, processing=processing)
+    wait_status(job_id, "completed", timeout=180)
+    snapshot_before = api(console.stack, "GET", f"/api/jobs/{job_id}").json()["job"]
+
+    page = console.sign_in()
+    page.goto(f"{console.stack.console_url.split('?')[0]}#/jobs/{job_id}")
+    expect(page.get_by_test_id("stat-successful")).to_have_text("0")
+    expect(page.get_by_test_id("stat-failed")).to_have_text("3")
+
+    page.goto(f"{console.stack.console_url.split('?')[0]}#/failed?job_id={job_id}")
+    group = page.get_by_test_id("failed-group-technical")
+    rows = group.get_by_test_id("failed-image")
+    expect(rows).to_have_count(3)
+    expect(rows.first.get_by_test_id("failure-message")).to_contain_text("remove.bg")
+    shot(page, "failed-images-background-removal")
+
+    ids = [rows.nth(i).get_attribute("data-image-id") for i in range(3)]
+    for image_id in ids[:2]:
+        page.locator(f'[data-image-id="{image_id}"]').get_by_test_id("select-failed").check()
+    page.get_by_test_id("retry-selected").click()
+    dialog = page.get_by_test_id("retry-dialog")
+    dialog.get_by_test_id("retry-custom").check()
+    expect(dialog.get_by_test_id("retry-remove_bg")).not_to_be_checked()  # without it, this time
+    dialog.get_by_test_id("retry-format").select_option("webp")
+    dialog.get_by_test_id("retry-confirm").click()
+    retries = page.get_by_test_id("retries")
+    for image_id in ids[:2]:
+        expect(retries.locator(f'[data-image-id="{image_id}"]')).to_have_attribute(
+            "data-status", "approved", timeout=120_000
+        )
+    page.locator(f'[data-image-id="{ids[2]}"]').get_by_test_id("approve-image").click()
+    expect(group.get_by_test_id("failed-image")).to_have_count(0)
+
+    after = api(console.stack, "GET", f"/api/jobs/{job_id}").json()["job"]
+    assert after["snapshot"] == snapshot_before["snapshot"]  # the job's configuration is unchanged
+    assert after["snapshot"]["processing"]["remove_bg"] is True
+    assert after["statistics"]["successful"] == 3 and after["statistics"]["failed"] == 0
+    assert not console.errors, f"JavaScript errors: {console.errors}"
+
+
 def test_the_gallery_filters_opens_selects_across_pages_and_exports(console: Console, blank_first) -> None:  # noqa: F811
     from playwright.sync_api import expect
 
