@@ -556,7 +556,7 @@ def finish_job(event: dict[str, Any]) -> dict[str, Any]:
         else:  # before the status too: whoever sees the job ended sees its images final, counted
             unfinished = "No image was produced" if target is JobStatus.FAILED else None
             _settle(job, job.error or unfinished or _unfinished_message(target.value))
-        if job_repo.transition(job, target, *extra):
+        if job_repo.transition(job, target, *extra, attempt=attempt):
             with JobLog(job.job_id) as log:
                 log.info(f"Job {target.value}")
     elif job.status != JobStatus.COMPLETED.value:  # completed: finalize approved what was left
@@ -668,6 +668,9 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
     joblive.fold(job)
     if settle:  # before the status: whoever sees the job ended sees its images final, counted
         job.refresh(consistent_read=True)
+        if int(job.attempt) != attempt:  # resumed meanwhile: the new attempt owns the job now
+            semaphore.release(job.workspace, job.job_id, None, attempt=attempt)
+            return
         _settle(job, job.error or message)
     if not JobStatus(job.status).is_final:
         forced = job.control == "force"
@@ -681,7 +684,7 @@ def mark_ended(job: JobModel, message: str, *, aborted: bool = False, settle: bo
         extra = [JobModel.control.remove(), JobModel.step.set(step)]
         if target is JobStatus.FAILED:
             extra.append(JobModel.error.set(message[:2000]))
-        if job_repo.transition(job, target, *extra):
+        if job_repo.transition(job, target, *extra, attempt=attempt):
             with JobLog(job.job_id, debug=_debug(job)) as log:
                 log.info(line)
                 if target is JobStatus.FAILED:

@@ -47,11 +47,12 @@ def read_control(job_id: str) -> tuple[str | None, str, int]:
     return job.control, job.status, int(job.attempt)
 
 
-def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
+def transition(job: JobModel, target: JobStatus, *extra_actions: Any, attempt: int | None = None) -> bool:
     """Move the job to `target` if its current status allows it; False if it did not.
 
     The condition is evaluated by DynamoDB, so two writers racing (a stop and a finishing batch,
-    say) can never both win, and a final status is never overwritten.
+    say) can never both win, and a final status is never overwritten. `attempt`: only while the
+    job is still on that attempt (the end of an execution must not end the resume that followed).
     """
     allowed = [s.value for s in sources_of(target)]
     actions = [
@@ -65,7 +66,10 @@ def transition(job: JobModel, target: JobStatus, *extra_actions: Any) -> bool:
         actions.append(JobModel.started_at.set(utcnow()))
     was = job.status
     try:
-        job.update(actions=actions, condition=JobModel.status.is_in(*allowed))
+        condition = JobModel.status.is_in(*allowed)
+        if attempt is not None:
+            condition &= JobModel.attempt == attempt
+        job.update(actions=actions, condition=condition)
     except UpdateError as err:
         if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
             job.refresh(consistent_read=True)

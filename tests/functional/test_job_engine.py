@@ -208,6 +208,27 @@ def test_cleanup_of_an_earlier_attempt_leaves_a_resumed_job_alone(workspace):
     assert job_repo.get_job(job.job_id).status == "queued"
 
 
+def test_the_late_end_of_an_execution_leaves_the_resume_that_overtook_it_alone(workspace, monkeypatch):
+    """EventBridge's "execution failed" read the job just before a resume: ending it then must
+    not fail the resumed attempt (it did: the resumed job failed with "Execution failed")."""
+    from chalicelib import engine
+    from chalicelib.providers.local import LocalProvider
+    from chalicelib.services import jobs as job_service
+
+    original = LocalProvider.generate
+    monkeypatch.setattr(
+        LocalProvider, "generate", lambda self, request: (_ for _ in ()).throw(RuntimeError("down"))
+    )
+    job = start(workspace, generations=1)
+    wait_status(job.job_id, "failed")
+    stale = job_repo.get_job(job.job_id)  # as the cleanup read it
+    monkeypatch.setattr(LocalProvider, "generate", original)
+    job_service.resume_job(workspace, job.job_id)
+    engine.mark_ended(stale, "Execution failed")
+    resumed = wait_status(job.job_id, "completed")
+    assert int(resumed.attempt) == 2 and not resumed.error
+
+
 def test_an_execution_started_directly_with_a_raw_config_registers_and_completes(stack):
     name = f"cli-{uuid.uuid4().hex[:8]}"
     aws.sfn().start_execution(
