@@ -269,27 +269,7 @@ def _retry_after_s(response: requests.Response) -> float | None:
 def _network_error_text(err: Exception, timeout_s: float) -> str:
     if isinstance(err, requests.Timeout):
         return f"no response within {timeout_s:g} s"
-    if isinstance(err, requests.ConnectionError):
-        host = urlparse(getattr(err.request, "url", None) or "").hostname
-        where = f" {host}" if host else ""
-        why = _connection_failure(str(err))
-        return f"could not reach{where} ({why})" if why else f"could not reach{where}: {_snippet(str(err))}"
     return f"network error: {type(err).__name__}: {_snippet(str(err))}"
-
-
-#: What urllib3's long connection errors come down to, as a user would say it.
-_CONNECTION_FAILURES = (
-    ("Name or service not known", "its name does not resolve: no network, or a wrong address"),
-    ("Temporary failure in name resolution", "its name does not resolve: no network, or a wrong address"),
-    ("Failed to resolve", "its name does not resolve: no network, or a wrong address"),
-    ("Connection refused", "the connection was refused: nothing listens there"),
-    ("CERTIFICATE_VERIFY_FAILED", "its TLS certificate is not trusted"),
-    ("Network is unreachable", "the network is unreachable"),
-)
-
-
-def _connection_failure(text: str) -> str | None:
-    return next((why for needle, why in _CONNECTION_FAILURES if needle in text), None)
 
 
 def _snippet(text: str) -> str:
