@@ -181,6 +181,12 @@ def build_export(event: dict[str, Any]) -> None:
         message = f"export {record.export_id} could not be written; try again"
         _mark_failed(record, ExportFailedError(message, record.export_id))
         return
+    folder = (record.request or {}).get("remember_folder")
+    if folder:  # before it says ready: whoever sees it ready and exports again is offered the folder
+        try:
+            remember_folder(str(record.workspace), str(record.key).rsplit(".", 1)[-1], folder)
+        except Exception:  # noqa: BLE001 - the file is written; only the suggestion is lost
+            log.exception("could not remember export folder of %s", record.workspace)
     record.update(
         actions=[
             ExportModel.status.set("ready"),
@@ -188,12 +194,6 @@ def build_export(event: dict[str, Any]) -> None:
             ExportModel.progress.set(100),
         ]
     )
-    folder = (record.request or {}).get("remember_folder")
-    if folder:
-        try:
-            remember_folder(str(record.workspace), str(record.key).rsplit(".", 1)[-1], folder)
-        except Exception:  # noqa: BLE001 - the file is written; only the suggestion is lost
-            log.exception("could not remember export folder of %s", record.workspace)
 
 
 def raise_if_failed(record: ExportModel) -> ExportModel:

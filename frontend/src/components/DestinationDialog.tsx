@@ -23,7 +23,7 @@ type Props = {
 
 export function DestinationDialog({ title, fileType, intro, busy = false, error, onSubmit, onCancel }: Props) {
   const id = useId();
-  const settings = useSettings();
+  const settings = useSettings({ fresh: true });
   const remembered = settings.data?.export_folders?.[fileType] ?? "";
   const [kind, setKind] = useState<"default" | "custom">("default");
   const [folder, setFolder] = useState<string | null>(null);

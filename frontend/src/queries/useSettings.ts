@@ -11,10 +11,13 @@ export type Settings = components["schemas"]["Settings"];
 export type SettingsUpdate = paths["/api/settings"]["put"]["requestBody"]["content"]["application/json"];
 export type KeywordsPreview = components["schemas"]["KeywordsPreview"];
 
-export function useSettings() {
+/** `fresh`: read them again on every mount, however recently read (the export dialog: an export
+ * that just finished has remembered its folder). */
+export function useSettings({ fresh = false }: { fresh?: boolean } = {}) {
   return useQuery({
     queryKey: keys.settings(),
     queryFn: async () => unwrap(await api.GET("/api/settings")).settings,
+    ...(fresh ? { refetchOnMount: "always" as const } : {}),
   });
 }
 
