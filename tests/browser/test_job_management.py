@@ -160,6 +160,10 @@ def test_a_renamed_job_with_an_edited_setting_reruns_and_shows_what_changed(cons
     page = console.sign_in()
     page.goto(f"{console.stack.console_url}#/jobs/{job_id}")
     expect(page.get_by_test_id("job-status")).to_have_text("Completed")
+    # The log and the images arrive after the job and push the Settings card down: click once
+    # the page has stopped moving (a click aimed while it moved landed elsewhere).
+    expect(page.get_by_role("log", name="Job log")).to_contain_text("Job completed")
+    expect(page.get_by_role("region", name="Images").get_by_role("figure")).to_have_count(1)
     page.get_by_test_id("edit-settings").click()
     dialog = page.get_by_test_id("edit-settings-dialog")
     expect(dialog.get_by_test_id("reruns-only")).to_contain_text("future reruns")
