@@ -320,6 +320,11 @@ def component_schemas() -> dict[str, Any]:
                             "success_rate": {**_NUM, "description": "Approved ÷ planned images"},
                         }
                     ),
+                    "approval": {
+                        "allOf": [_ref("ApprovalInfo")],
+                        "nullable": True,
+                        "description": "The approval step's timeout (null: the plan has no approval step)",
+                    },
                 },
                 ["phases", "metrics", "artifacts", "statistics"],
             ),
@@ -516,6 +521,7 @@ def component_schemas() -> dict[str, Any]:
             ["items", "next_cursor"],
         ),
         "ApprovalCount": _obj({"count": _INT}, ["count"]),
+        "ApprovalInfo": approval_info,
         "Queue": _obj(
             {
                 "running": _nullable(

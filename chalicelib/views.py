@@ -88,6 +88,7 @@ def job_detail(job: JobModel, current_config: dict[str, Any] | None) -> dict[str
         "execution_arn": job.execution_arn,
         "cost": _cost(job),
         "statistics": job_statistics(job),
+        "approval": _approval(job),
     }
 
 
@@ -161,6 +162,15 @@ def _metrics(job: JobModel, phases: list[dict[str, Any]]) -> dict[str, Any]:
         "attempts": int(job.attempt),
         "resumes": int(job.attempt) - 1,
     }
+
+
+def _approval(job: JobModel) -> dict[str, Any] | None:
+    """The approval step's timeout and default action, for a job whose plan has that step."""
+    if not any(phase["name"] == "approval" for phase in job.plan or []):
+        return None
+    from chalicelib.services.approvals import approval_info
+
+    return approval_info(job)
 
 
 def _cost(job: JobModel) -> dict[str, Any] | None:

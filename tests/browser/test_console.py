@@ -136,6 +136,16 @@ def test_a_user_starts_a_job_and_watches_it_complete_with_logs_and_images(consol
     expect(page.get_by_test_id("image-tile")).to_have_count(4)
     page.wait_for_function(IMAGES_LOADED, timeout=TIMEOUT_MS)
 
+    # The finished job's cost: provider fees per model, AWS by service, estimate against actual.
+    cost = page.get_by_test_id("job-cost")
+    expect(cost.get_by_test_id("cost-fees-by-model")).to_contain_text("No paid calls")  # local, offline
+    expect(cost.get_by_test_id("cost-aws-by-service")).to_contain_text("Step Functions")
+    expect(cost.get_by_test_id("cost-total")).to_have_text(re.compile(r"^\$\d+\.\d+$"))
+    expect(cost.get_by_test_id("cost-versus-duration")).to_contain_text("× the estimate")
+    shown = api(console.stack, "GET", f"/api/jobs/{page.get_by_test_id('job-id').inner_text()}").json()
+    ratio = shown["job"]["cost"]["vs_estimate"]["duration_ratio"]
+    expect(cost.get_by_test_id("cost-versus-duration")).to_contain_text(f"{ratio:.2f}× the estimate")
+
     expect(page.get_by_test_id("action-rerun")).to_be_enabled()
     for action in ("stop", "force-stop", "pause", "resume"):
         expect(page.get_by_test_id(f"action-{action}")).to_be_disabled()
@@ -208,7 +218,16 @@ def test_a_job_waiting_for_approval_is_approved_or_rejected_from_its_page(consol
     from playwright.sync_api import expect
 
     stack = console.stack
-    body = {"config": {"generations": 1, "keywords": ["calm harbour"], "ai": QUIET, "approval": True}}
+    body = {
+        "config": {
+            "generations": 1,
+            "keywords": ["calm harbour"],
+            "ai": QUIET,
+            "approval": True,
+            "approval_timeout_h": 2,
+            "approval_timeout_action": "approve",
+        }
+    }
     ids = []
     for _ in range(2):
         started = api(stack, "POST", "/api/jobs", json=body)
@@ -220,6 +239,8 @@ def test_a_job_waiting_for_approval_is_approved_or_rejected_from_its_page(consol
     notice = page.get_by_test_id("approval-notice")
     expect(notice).to_be_visible()
     expect(page.get_by_test_id("job-status")).to_have_text("Waiting for approval")
+    expect(notice.get_by_test_id("approval-timeout")).to_contain_text("approved automatically at")
+    expect(page.get_by_test_id("stat-approval-timeout")).to_contain_text("2 h, then approved automatically")
     page.get_by_test_id("action-approve").click()
     expect(page.get_by_test_id("job-status")).to_have_text("Completed")
     expect(notice).to_be_hidden()
@@ -257,6 +278,7 @@ def test_a_user_schedules_a_job_for_later_and_cancels_it(console: Console) -> No
     assert job["snapshot"]["approval"] is True
     assert datetime.fromisoformat(job["scheduled_at"]).astimezone().replace(tzinfo=None) == later
 
+    expect(page.get_by_test_id("action-stop")).to_have_text("Cancel")  # it has not started
     page.get_by_test_id("action-stop").click()
     expect(page.get_by_test_id("job-status")).to_have_text("Cancelled")
     assert not console.errors, f"JavaScript errors: {console.errors}"

@@ -910,6 +910,17 @@ export interface components {
             }[];
             next_cursor: string | null;
         };
+        ApprovalInfo: {
+            /**
+             * Format: date-time
+             * @description When the default action applies
+             */
+            deadline: string | null;
+            /** @enum {string|null} */
+            default_action: "approve" | "reject" | null;
+            /** @description The job's approval_timeout_h */
+            timeout_h: number | null;
+        };
         BulkDeleteResult: {
             /** @description The jobs being deleted (gone from every list already) */
             deleted: string[];
@@ -2054,6 +2065,8 @@ export interface components {
             };
         };
         JobDetail: components["schemas"]["JobSummary"] & {
+            /** @description The approval step's timeout (null: the plan has no approval step) */
+            approval?: components["schemas"]["ApprovalInfo"] | null;
             artifacts: {
                 /** @description Exports made from this job (its sheet, bulk exports of it), newest first */
                 exports: {

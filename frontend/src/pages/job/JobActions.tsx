@@ -9,6 +9,7 @@ import { errorMessage } from "../../api/errors";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useToast } from "../../components/Toasts";
 import { availableActions } from "../../lib/jobActions";
+import { formatDateTime } from "../../lib/format";
 import { jobLabel } from "../../lib/jobLabel";
 import { useDeleteJob, useJobAction, type JobAction } from "../../queries/useJobActions";
 
@@ -53,6 +54,8 @@ export function JobActions({ job, onRerunWithChanges }: { job: JobDetail; onReru
   const toast = useToast();
   const navigate = useNavigate();
   const remove = useDeleteJob();
+  // A scheduled or queued job has not started: stopping it is cancelling it (seed 004's wording).
+  const notStarted = job.status === "scheduled" || job.status === "queued";
   const button = (label: string, testid: string, enabled: boolean, onClick: () => void, className = "", title?: string) => (
     <button type="button" className={`btn ${className}`.trim()} data-testid={testid} disabled={busy || !enabled} onClick={onClick} title={title}>
       {label}
@@ -60,7 +63,9 @@ export function JobActions({ job, onRerunWithChanges }: { job: JobDetail; onReru
   );
   return (
     <div className="job-actions" role="group" aria-label="Job actions">
-      {button(open.stopping ? "Stopping…" : "Stop", "action-stop", open.stop, () => run("stop"), "", "Finish the current image, then stop at the next checkpoint")}
+      {notStarted
+        ? button("Cancel", "action-stop", open.stop, () => run("stop"), "", "Take this job out of the queue: it has not started")
+        : button(open.stopping ? "Stopping…" : "Stop", "action-stop", open.stop, () => run("stop"), "", "Finish the current image, then stop at the next checkpoint")}
       {button("Force stop", "action-force-stop", open.forceStop, () => setAsking("force-stop"), "btn-danger-outline", "Stop at once")}
       {button(open.pausing ? "Pausing…" : "Pause", "action-pause", open.pause, () => run("pause"), "", "Hold at the next checkpoint until resumed")}
       {button("Resume", "action-resume", open.resume && !open.pausing, () => run("resume"), "", "Continue this job from its checkpoint")}
@@ -119,6 +124,12 @@ export function ApprovalNotice({ job }: { job: JobDetail }) {
   return (
     <div className="notice notice-warn approval-notice" role="status" data-testid="approval-notice">
       <span>This job waits for your approval. Review its images below, then approve to go on or reject to fail it. </span>
+      {job.approval?.timeout_h ? (
+        <span data-testid="approval-timeout">
+          Without a decision it is {job.approval.default_action === "approve" ? "approved" : "rejected"} automatically
+          {job.approval.deadline ? ` at ${formatDateTime(job.approval.deadline)}` : ` after ${job.approval.timeout_h} h`}.{" "}
+        </span>
+      ) : null}
       <span className="approval-actions">
         <button type="button" className="btn btn-primary" data-testid="action-approve" disabled={busy || !open.approve} onClick={() => run("approve")}>
           Approve

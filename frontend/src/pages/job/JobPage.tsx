@@ -22,6 +22,7 @@ import { JobExportButton, JobExportStatus } from "./JobExport";
 import { Lineage } from "./Lineage";
 import { SettingsOverview } from "./SettingsOverview";
 import { JobStatistics } from "./JobStatistics";
+import { JobCost } from "./JobCost";
 import { LogViewer } from "./LogViewer";
 import { ImageGrid } from "./ImageGrid";
 import { StepTimeline } from "./StepTimeline";
@@ -131,6 +132,12 @@ export function JobPage() {
                 Statistics
               </h2>
               <JobStatistics job={job} />
+            </section>
+            <section className="card" aria-labelledby="cost-title">
+              <h2 id="cost-title" className="card-title">
+                Cost
+              </h2>
+              <JobCost cost={job.cost} />
             </section>
           </div>
           <LogViewer jobId={job.id} label={job.label} pollMs={pollMs} />

@@ -34,6 +34,18 @@ export function JobStatistics({ job }: { job: JobDetail }) {
             <dd>{formatDateTime(job.scheduled_at)}</dd>
           </>
         ) : null}
+        {job.approval ? (
+          <>
+            <dt>Approval timeout</dt>
+            <dd data-testid="stat-approval-timeout">
+              {job.approval.timeout_h
+                ? `${job.approval.timeout_h} h, then ${job.approval.default_action === "approve" ? "approved" : "rejected"} automatically${
+                    job.approval.deadline ? ` (at ${formatDateTime(job.approval.deadline)})` : ""
+                  }`
+                : "None: the job waits for a decision"}
+            </dd>
+          </>
+        ) : null}
         <dt>Started</dt>
         <dd>{formatDateTime(job.started_at)}</dd>
         <dt>Finished</dt>
