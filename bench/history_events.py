@@ -6,8 +6,10 @@ one standard execution.
 
 The worst case the configuration allows is 10,000 images as 1,667 generations × 6 variations with
 every phase on (background removal, conversion, enhancement, quality check, metadata), at
-max_concurrency 1 and 16. History grows with the plan's batches (each is a Map iteration), so for
-each concurrency two smaller jobs of that shape are run, events = fixed + per_batch × batches is
+max_concurrency 1 and 16: no other shape has more batches in any phase (`MAX_GENERATION_BATCHES`
+in `chalicelib/plan.py` caps them, and `tests/unit/test_plan.py` checks every variation count).
+History grows with the plan's batches (each is a Map iteration), so for each concurrency two
+smaller jobs of that shape are run, events = fixed + per_batch × batches is
 fitted, and the 1,667 × 6 plan's batches (as `build_plan` makes them) give its events, plus
 EVENTS_PER_WAVE for each NextStep round beyond those of the measured jobs. It must stay at or below
 20,000 events, leaving room for retries.

@@ -35,6 +35,12 @@ UNIT_KIND: dict[str, str] = {
 }
 PROMPT_BATCH_SCALE = 10
 IMAGE_PHASE_BATCH_SCALE = 5
+# At most this many generation batches per job, whatever its shape. A standard execution's history
+# holds 25,000 events and grows with the batches (each is a Map iteration): without a cap, 1,428
+# generations × 7 variations made 1,428 batches of one generation, 28k events at concurrency 1.
+# 834 is what the 10,000-image plan with the most batches otherwise has (1,667 × 6), measured
+# by bench 2 under 20,000 events with every phase on; larger jobs get larger batches instead.
+MAX_GENERATION_BATCHES = 834
 STEP_TITLES: dict[str, str] = {
     "prompts": "Prompt generation",
     "generate": "Image generation",
@@ -116,7 +122,11 @@ def build_plan(
         scale = {"generation": PROMPT_BATCH_SCALE, "image": IMAGE_PHASE_BATCH_SCALE}.get(kind, 1)
         if name == "generate":
             scale = 1
-        per_batch = generations_per_batch(variations, images_per_batch) * scale
+        base = max(
+            generations_per_batch(variations, images_per_batch),
+            math.ceil(generations / MAX_GENERATION_BATCHES),
+        )
+        per_batch = base * scale
         if kind == "once":
             phases.append(PlannedPhase(name, weight, 1, 1, per_batch))
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.plan import build_plan, compute_progress, generations_per_batch, normalise_weights
 
 
@@ -126,3 +128,22 @@ def test_many_variations_do_not_multiply_the_batches():
     assert generations_per_batch(variations=6, images_per_batch=10) == 2
     generate = _plan(["generate"], 1667, 6, 10, 1)[0]
     assert generate["batches"] == 834
+
+
+@pytest.mark.parametrize("concurrency", [1, 16])
+def test_no_allowed_shape_of_a_job_has_more_batches_than_the_largest_one_bench_2_measures(concurrency):
+    """The history limit holds for every configuration: 1,428 × 7 (one generation a batch) or
+    2,000 × 5 get no more batches per phase than 1,667 × 6, the shape bench 2 measures."""
+    names = ["prompts", "generate", "process", "quality_check", "metadata", "finalize"]
+
+    def batches(generations: int, variations: int) -> list[int]:
+        return [
+            p.batches
+            for p in build_plan(names, generations, variations, 10, concurrency, prompts_in_parallel=False)
+        ]
+
+    measured = batches(1667, 6)
+    for variations in range(1, 21):
+        generations = min(2500, 10_000 // variations)
+        shape = batches(generations, variations)
+        assert all(b <= m for b, m in zip(shape, measured, strict=True)), (variations, shape, measured)
