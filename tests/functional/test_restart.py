@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -25,17 +26,16 @@ INTERRUPTED = "interrupted by a restart of the local stack"
 
 
 def _free_block() -> int:
-    """A port P with P, P+1 and P+2 free (the API, the local AWS and the WebSocket)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port > 60000:
-            continue
+    """A port P with P, P+1 and P+2 free (the API, the local AWS and the WebSocket), below the
+    kernel's ephemeral range (32768 and up): a restart binds them again, and a port in that range
+    can meanwhile become the local end of any outgoing connection on the machine."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 32000)
         try:
-            for offset in (1, 2):
-                with socket.socket() as other:
-                    other.bind(("127.0.0.1", port + offset))
+            for offset in (0, 1, 2):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port + offset))
             return port
         except OSError:
             continue
