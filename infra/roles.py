@@ -1,7 +1,7 @@
 """The functions' IAM roles, in place of the one role Chalice would generate for all of them.
 
 One role per kind of function (the REST API, the WebSocket handlers, the Step Functions tasks,
-the scheduled start and the export builder), each allowed only the actions its code calls
+the scheduled start, the export builder and the deletion worker), each allowed only the actions its code calls
 (`chalicelib.aws`, the models, `chalicelib.secrets`, `chalicelib.notify`, `chalicelib.settings`)
 and only on this stack's resources. `ROLE_ACTIONS` is the reviewed list: tests/infra check
 every role against it, and every function of the app must have a kind in `ROLE_OF_FUNCTION`.
