@@ -173,3 +173,66 @@ def test_at_390_px_the_menu_reaches_every_page_and_new_job_is_tappable(
             expect(page.get_by_test_id("menu")).to_be_hidden()
     finally:
         context.close()
+
+
+# The element that has focus now: whether Tab reached it before (it is marked on the way),
+# whether its focus can be seen (an outline of at least 2 px, or a focus shadow), and a name.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  const shadow = Boolean(style.boxShadow) && style.boxShadow !== "none";
+  const same = window.__lastFocused === el;  // a date input's day, month and year take Tab in turn
+  window.__lastFocused = el;
+  const again = !same && el.hasAttribute("data-tab-seen");
+  el.setAttribute("data-tab-seen", "");
+  const testid = el.getAttribute("data-testid");
+  const label = (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 30);
+  const name = `${el.tagName.toLowerCase()}${testid ? `[${testid}]` : ""} ${label}`;
+  return { same, again, name, visible: outline || shadow, inMain: Boolean(el.closest("main")) };
+}"""
+
+# The page's controls a keyboard user must reach: visible, enabled, not taken out of the order;
+# a group of radio buttons is one stop (arrow keys move within it).
+CONTROLS = """() => {
+  const all = [...document.querySelectorAll(
+    "main input, main select, main textarea, main button, main a[href], main summary")]
+    .filter((el) => !el.disabled && el.tabIndex >= 0 && el.type !== "hidden" && el.checkVisibility());
+  const groups = new Set(all.filter((el) => el.type === "radio").map((el) => el.name));
+  return all.filter((el) => el.type !== "radio").length + groups.size;
+}"""
+
+
+@pytest.mark.parametrize("route", ["#/settings", "#/new", "#/jobs", "#/gallery", "#/builder"])
+def test_every_control_is_reached_by_tab_and_shows_its_focus(
+    browser: Any, console_stack: Any, route: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(console_stack.console_url)
+        page.locator("main h1").first.wait_for()
+        page.goto(page.url.split("#")[0] + route)
+        page.locator("main h1").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        controls = page.evaluate(CONTROLS)
+        assert controls >= 3, f"{route} has only {controls} controls"
+        reached_in_main = 0
+        unseen_focus: list[str] = []
+        for _ in range(controls + 60):  # the header's controls come first, then the page's
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused is None or focused["same"]:
+                continue
+            if focused["again"]:
+                break  # round the whole page once
+            reached_in_main += focused["inMain"]
+            if not focused["visible"]:
+                unseen_focus.append(focused["name"])
+        assert not unseen_focus, f"on {route} these controls take focus without showing it: {unseen_focus}"
+        assert reached_in_main >= controls, (
+            f"Tab reached {reached_in_main} of the {controls} controls on {route}"
+        )
+    finally:
+        context.close()
