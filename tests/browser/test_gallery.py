@@ -116,6 +116,19 @@ def test_failed_images_are_counted_failed_then_retried_with_webp_and_approved_by
     page.locator(f'[data-image-id="{approved_by_hand}"]').get_by_test_id("approve-image").click()
     expect(group.get_by_test_id("failed-image")).to_have_count(1)
 
+    # The last one is deleted, after a confirmation that Cancel leaves without effect.
+    deleted = ids[3]
+    page.locator(f'[data-image-id="{deleted}"]').get_by_test_id("select-failed").check()
+    page.get_by_test_id("delete-failed").click()
+    confirm = page.get_by_test_id("confirm-dialog")
+    expect(confirm).to_contain_text("Delete 1 image(s)?")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_be_hidden()
+    expect(group.get_by_test_id("failed-image")).to_have_count(1)
+    page.get_by_test_id("delete-failed").click()
+    page.get_by_test_id("confirm-action").click()
+    expect(page.get_by_test_id("failed-group-quality")).to_have_count(0)
+
     statuses = {
         i["id"]: i
         for i in api(console.stack, "GET", "/api/images", params={"job_id": job_id}).json()["items"]
@@ -124,9 +137,10 @@ def test_failed_images_are_counted_failed_then_retried_with_webp_and_approved_by
         assert statuses[image_id]["status"] == "approved"
         assert statuses[image_id]["url"].split("?")[0].endswith(".webp")
     assert statuses[approved_by_hand]["status"] == "approved"
+    assert deleted not in statuses and api(console.stack, "GET", f"/api/images/{deleted}").status_code == 404
     after = api(console.stack, "GET", f"/api/jobs/{job_id}").json()["job"]
     assert after["config"] == snapshot_before["config"] and after["snapshot"] == snapshot_before["snapshot"]
-    assert after["statistics"]["successful"] == 4 and after["statistics"]["failed"] == 1
+    assert after["statistics"]["successful"] == 4 and after["statistics"]["failed"] == 0
     assert not console.errors, f"JavaScript errors: {console.errors}"
 
 
