@@ -5,7 +5,10 @@ the packaged functions: each function gets its own pool of `lambda_worker.py` pr
 with the function's handler, code, layer and environment from FUNCTIONS_JSON (read at the first
 invocation, once the test has created the template's resources and written it). Its own process,
 so that no test's in-process dispatch (imgfactory.local.dispatch) shares moto's backends with it.
-Prints `ready` when it serves, and stops when stdin closes.
+Prints `ready` when it serves, and stops when stdin closes. With a third argument, CALLS_JSONL,
+every request a function makes is appended there as the IAM action it needs (each function signs
+with an access key of its own, `packaged-<function name>`), so the test can hold what the code
+really calls against what its role allows.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import ThreadedMotoServer
 
 WORKER = Path(__file__).resolve().with_name("lambda_worker.py")
@@ -82,8 +86,64 @@ class Functions:
             worker.process.wait()
 
 
+# IAM actions of calls whose action is not the operation's name.
+S3_ACTIONS = {
+    ("GET", "list"): "s3:ListBucket",
+    ("GET", "object"): "s3:GetObject",
+    ("HEAD", "object"): "s3:GetObject",
+    ("PUT", "object"): "s3:PutObject",
+    ("POST", "object"): "s3:PutObject",  # multipart create and complete
+    ("DELETE", "object"): "s3:DeleteObject",
+    ("POST", "list"): "s3:DeleteObject",  # DeleteObjects
+}
+
+
+def iam_action(environ: dict[str, Any]) -> tuple[str, str] | None:
+    """(access key, IAM action) of a signed request, from its SigV4 scope and its operation."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if "Credential=" not in auth:
+        return None
+    key, _, _, service, _ = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    if target:  # JSON protocols: DynamoDB, Step Functions, Secrets Manager, SSM
+        return key, f"{service}:{target.rsplit('.', 1)[-1]}"
+    if service == "s3":
+        if "uploadId" in query and method == "DELETE":
+            return key, "s3:AbortMultipartUpload"
+        is_object = len([p for p in path.split("/") if p]) > 1 and "delete" not in query
+        return key, S3_ACTIONS.get((method, "object" if is_object else "list"), f"s3:{method}")
+    if service == "execute-api":
+        return key, "execute-api:ManageConnections"
+    if service == "lambda" and path.endswith("/invocations"):
+        return key, "lambda:InvokeFunction"
+    if service == "scheduler":
+        verb = {"POST": "Create", "DELETE": "Delete", "GET": "Get", "PUT": "Update"}[method]
+        return key, f"scheduler:{verb}Schedule"
+    return key, f"{service}:{method} {path}"
+
+
+def record_calls(calls_path: str) -> None:
+    lock = threading.Lock()
+    dispatch = DomainDispatcherApplication.__call__
+
+    def recorded(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        call = iam_action(environ)
+        if call and call[0].startswith("packaged-"):
+            with lock, open(calls_path, "a") as calls:
+                calls.write(
+                    json.dumps({"function": call[0].removeprefix("packaged-"), "action": call[1]}) + "\n"
+                )
+        return dispatch(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = recorded  # type: ignore[method-assign]
+
+
 def main() -> None:
     port, config_path = int(sys.argv[1]), sys.argv[2]
+    if len(sys.argv) > 3:
+        record_calls(sys.argv[3])
     os.environ["MOTO_PORT"] = str(port)  # moto's Step Functions interpreter calls back here
     functions = Functions(config_path)
 

@@ -5,6 +5,8 @@ Nothing of this checkout's Python path reaches the functions: each runs in its o
 (`lambda_worker.py`) that sees only the standard library, the packaged code and boto3, as the
 Lambda runtime does. The one change to the template's environment points the AWS endpoint at
 moto. The layer's compiled packages must be builds for Lambda's Linux (manylinux / musllinux).
+Every AWS call the functions make during the job is recorded as the IAM action it needs and held
+against the role the function runs with (`infra.roles.ROLE_ACTIONS`), which moto does not enforce.
 """
 
 from __future__ import annotations
@@ -205,7 +207,7 @@ class Deployment:
                     **variables,
                     "AWS_DEFAULT_REGION": REGION,
                     "AWS_REGION": REGION,
-                    "AWS_ACCESS_KEY_ID": "packaged",
+                    "AWS_ACCESS_KEY_ID": f"packaged-{name}",  # so its calls can be told apart
                     "AWS_SECRET_ACCESS_KEY": "packaged",
                     "AWS_LAMBDA_FUNCTION_NAME": name,
                     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.get("MemorySize", 128)),
@@ -243,9 +245,16 @@ def test_a_job_runs_to_completion_on_the_packaged_functions_with_the_templates_s
     code = assembly.extract(json.loads(code_uri), tmp_path / "task")
     runtime = runtime_packages(tmp_path / "runtime")
     config_path = tmp_path / "functions.json"
+    calls_path = tmp_path / "calls.jsonl"
     port = free_port()
     aws = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("packaged_aws.py")), str(port), str(config_path)],
+        [
+            sys.executable,
+            str(Path(__file__).with_name("packaged_aws.py")),
+            str(port),
+            str(config_path),
+            str(calls_path),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -302,10 +311,43 @@ def test_a_job_runs_to_completion_on_the_packaged_functions_with_the_templates_s
         )
         keys = {o["Key"] for o in deployment.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])}
         assert {i["current_key"]["S"] for i in images} <= keys
+        assert_roles_allow_what_the_code_called(assembly, deployment, calls_path)
     finally:
         assert aws.stdin
         aws.stdin.close()
         aws.wait(timeout=30)
+
+
+# Calls whose IAM action is another one's: a transaction needs the item actions it is made of.
+IMPLIED_ACTIONS = {
+    "dynamodb:TransactWriteItems": ("dynamodb:UpdateItem",),
+    "dynamodb:TransactGetItems": ("dynamodb:GetItem",),
+}
+
+
+def assert_roles_allow_what_the_code_called(assembly: Assembly, deployment: Any, calls_path: Path) -> None:
+    """Every AWS call a packaged function made in the job is allowed by its role's reviewed list
+    (moto does not enforce IAM, so a missing action would first show as AccessDenied on AWS)."""
+    from infra.roles import ROLE_ACTIONS, ROLE_OF_FUNCTION
+    from infra.stack import logical_id_of
+
+    chalice_name = {
+        deployment.function_names[logical_id_of(name)]: name
+        for name in ROLE_OF_FUNCTION
+        if logical_id_of(name) in deployment.function_names
+    }
+    calls = [json.loads(line) for line in calls_path.read_text().splitlines()]
+    assert calls, "no call of a packaged function was recorded"
+    refused: dict[str, set[str]] = {}
+    for call in calls:
+        name = chalice_name[call["function"]]
+        allowed = set(ROLE_ACTIONS[ROLE_OF_FUNCTION[name]])
+        for action in IMPLIED_ACTIONS.get(call["action"], (call["action"],)):
+            if action not in allowed:
+                refused.setdefault(name, set()).add(action)
+    assert not refused, f"the code called what its role does not allow: {refused}"
+    called = {chalice_name[c["function"]] for c in calls}
+    assert {"acquire_slot", "run_batch", "finish_job"} <= called, called
 
 
 def _logical_id(assembly: Assembly, properties: dict[str, Any]) -> str:
