@@ -20,8 +20,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
 
+from infra.depends import depend_on_policy_only
 from infra.nag import acknowledge
 
+# The singleton Lambda that copies the console into its bucket (CDK's id for it, in the stack).
+BUCKET_DEPLOYMENT_HANDLER = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C"
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
@@ -92,6 +95,9 @@ class HostedConsole(Construct):
                 self, "DeployLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
             ),
         )
+        handler = Stack.of(self).node.try_find_child(BUCKET_DEPLOYMENT_HANDLER)
+        if handler is not None:
+            depend_on_policy_only(handler, handler.node.find_child("ServiceRole"))
         acknowledge(
             self.distribution,
             "CFR4",

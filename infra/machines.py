@@ -17,6 +17,7 @@ from constructs import Construct
 
 from chalicelib import asl
 from chalicelib.settings import Settings
+from infra.depends import depend_on_policy_only
 from infra.nag import acknowledge_wildcards
 
 # Execution ends that leave a job and its slot behind unless the cleanup machine runs.
@@ -83,6 +84,7 @@ def state_machines(
                 resources=task_arns + [f"{arn}:*" for arn in task_arns],
             )
         )
+        depend_on_policy_only(state_machine, state_machine.role)
         machines[machine] = state_machine
     return machines
 

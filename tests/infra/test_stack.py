@@ -500,9 +500,6 @@ def test_template_has_no_cfn_lint_errors_or_warnings(template: dict[str, Any]) -
         for m in lint_all(json.dumps(template))
         if m.rule.id[0] in "EW"
         and not (m.rule.id == "E3006" and ("in 'cn-" in m.message or "in 'us-gov-" in m.message))
-        # CDK writes a role both as DependsOn and as GetAtt of the resource using it (state
-        # machines, its BucketDeployment handler): redundant, not wrong.
-        and not (m.rule.id == "W3005" and "dependency already enforced by a 'GetAtt'" in m.message)
     ]
     assert not errors, [f"{m.rule.id} {m.message}" for m in errors]
 
