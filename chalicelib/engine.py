@@ -276,10 +276,32 @@ def acquire_slot(event: dict[str, Any]) -> dict[str, Any] | None:
                 semaphore.release(job.workspace, job.job_id, None, attempt=attempt)
                 aws.send_task_success(token, {"acquired": False, "cancelled": True})
                 return None
-        aws.send_task_success(token, {"acquired": True})
+        if not aws.send_task_success(token, {"acquired": True}):
+            _answer_the_round_that_followed(job, token, attempt)
     elif job.step != (queued := f"Queued (position {state.position})"):  # a re-check writes only news
-        JobModel(job.job_id).update(actions=[JobModel.step.set(queued)])
+        try:  # only while queued: a round that looked before the slot was taken must not relabel it
+            JobModel(job.job_id).update(
+                actions=[JobModel.step.set(queued)], condition=JobModel.status == JobStatus.QUEUED.value
+            )
+        except UpdateError:
+            pass
     return None
+
+
+def _answer_the_round_that_followed(job: JobModel, token: str, attempt: int) -> None:
+    """This round took the slot, but a wake-up answered its token first: the execution has gone
+    on to another AcquireSlot round, which may have looked before the slot was ours and parked.
+    Its token is on the job: tell it the slot is taken, while the slot is still this attempt's
+    (a round that answers itself too is harmless: the second answer finds the token gone)."""
+    from chalicelib import aws
+
+    current = JobModel.get(job.job_id, consistent_read=True)
+    if int(current.attempt) != attempt or JobStatus(current.status).is_final:
+        return
+    if semaphore.lock_of(job.workspace).owner != semaphore.owner_of(job.job_id, attempt):
+        return
+    if current.slot_token and current.slot_token != token:
+        aws.send_task_success(current.slot_token, {"acquired": True})
 
 
 def _pending_batches(job: JobModel, phase: dict[str, Any]) -> list[int]:

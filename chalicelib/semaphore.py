@@ -205,6 +205,10 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
                 acquired = _take_slot(workspace, owner)
         elif head is not None and not lock.owner:
             wake_next(workspace)  # reordered since we were woken: the head goes first
+        if not acquired and lock_of(workspace).owner == owner:
+            # Taken meanwhile by this job's own earlier round (woken before it could answer):
+            # it left the queue after taking the slot, so the head read above missed this job.
+            acquired = True
     if acquired:
         _leave_queue(workspace, job_id, ticket, attempt=attempt)
         return SlotState(True, 0)

@@ -145,7 +145,10 @@ def race_round(space: str, seed: int) -> None:
 
 
 @pytest.mark.slow
-def test_moves_racing_with_releases_never_run_two_jobs_or_lose_one(workspace):
+def test_moves_racing_with_releases_never_run_two_jobs_or_lose_one(workspace, no_recheck):
+    """With the deployed re-check (300 s) only wake-ups move the queue here: a lost one fails the
+    round. (The test stack's 2 s re-check would also time out AcquireSlot rounds that had taken
+    the slot on a machine this busy, which is moto's timing, not the queue's.)"""
     with ThreadPoolExecutor(max_workers=ROUNDS_AT_ONCE) as pool:
         rounds = [pool.submit(race_round, f"{workspace}-{n}", 13 + n) for n in range(ROUNDS)]
         for done in rounds:
