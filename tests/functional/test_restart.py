@@ -191,15 +191,19 @@ def _printed(dev: DevStack) -> str:
 
 def _wait_for_a_snapshot_taken_after(folder: Path, moment: float, timeout: float = 120) -> None:
     """The stack snapshots its state a few seconds after it changes (later on a busy machine):
-    wait for a snapshot written after `moment` and then none for a while (a snapshot begun just
-    before `moment` is followed by another one)."""
+    wait for a snapshot begun after `moment`. One written after it may have begun before it, so:
+    a second write after `moment` (begun once the first was done), or one and then none for a
+    while (nothing changed since, so it holds everything)."""
     snapshot = folder / ".imgfactory" / "state" / SNAPSHOT
-    last, since = 0.0, time.monotonic()
+    last, since, writes_after = 0.0, time.monotonic(), 0
     deadline = since + timeout
     while time.monotonic() < deadline:
         written = snapshot.stat().st_mtime if snapshot.is_file() else 0.0
         if written != last:
             last, since = written, time.monotonic()
+            writes_after += written > moment
+            if writes_after >= 2:
+                return
         elif last > moment and time.monotonic() - since >= 10:
             return
         time.sleep(0.2)
