@@ -11,12 +11,13 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from imgfactory.client import ApiClient, ApiError, ApiUnreachable
+from imgfactory.logtail import trailing_lines
 
 ENV_API = "IMGFACTORY_API"
 ENV_TOKEN = "IMGFACTORY_TOKEN"
@@ -260,7 +261,7 @@ def _pause() -> None:
     time.sleep(POLL_S)
 
 
-def _print_lines(lines: list[dict[str, Any]]) -> None:
+def _print_lines(lines: Iterable[dict[str, Any]]) -> None:
     for line in lines:
         print(format_log_line(line), flush=True)
 
@@ -282,13 +283,7 @@ def cmd_logs(client: ApiClient, args: argparse.Namespace) -> int:
         if status in FINAL:
             break
         _pause()
-    # The final status is set just before its log line is written: collect what is still coming.
-    for _ in range(4):
-        _pause()
-        lines, since = _new_lines(client, job_id, since, args.level)
-        if not lines:
-            break
-        _print_lines(lines)
+    _print_lines(trailing_lines(client, job_id, since, args.level, POLL_S))
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from imgfactory.client import ApiClient, ApiError
+from imgfactory.logtail import trailing_lines
 from imgfactory.progress import ProgressBar
 
 FINAL = {"completed", "failed", "cancelled"}
@@ -54,21 +55,10 @@ def follow(client: ApiClient, job_id: str, bar: ProgressBar, poll_s: float = 0.3
                 bar.message(hint.format(id=job_id, scheduled_at=job.get("scheduled_at")))
         bar.update(job["progress"], job["status"], job["step"])
         if job["status"] in FINAL:
-            _trailing_lines(client, job_id, since, bar, poll_s)
+            for line in trailing_lines(client, job_id, since, "standard", poll_s):
+                bar.message(f"  {line['message']}")
             return job
         time.sleep(poll_s)
-
-
-def _trailing_lines(client: ApiClient, job_id: str, since: int, bar: ProgressBar, poll_s: float) -> None:
-    """The final status is set just before the line that says so: print what is still coming."""
-    for _ in range(4):
-        time.sleep(poll_s)
-        logs = client.get(f"/api/jobs/{job_id}/logs", since=since, level="standard")
-        if not logs["lines"]:
-            return
-        for line in logs["lines"]:
-            bar.message(f"  {line['message']}")
-        since = logs["next"]
 
 
 def save_images(client: ApiClient, job: dict[str, Any], out_dir: Path) -> int:
