@@ -180,6 +180,11 @@ def test_a_restart_keeps_jobs_images_settings_and_token_and_fails_a_running_job_
     dev.stop(signal.SIGINT)
 
 
+#: Longer than the stack waits between looks for changes (ten times its last save, so a busy
+#: machine saving in 2 s looks every 20 s) plus one save.
+QUIET_S = 30
+
+
 def _printed(dev: DevStack) -> str:
     """What the running `imgfactory dev` has printed so far (its banner)."""
     assert dev.process is not None and dev.process.stdout is not None
@@ -191,20 +196,22 @@ def _printed(dev: DevStack) -> str:
 
 def _wait_for_a_snapshot_taken_after(folder: Path, moment: float, timeout: float = 120) -> None:
     """The stack snapshots its state a few seconds after it changes (later on a busy machine):
-    wait for a snapshot begun after `moment`. One written after it may have begun before it, so:
-    a second write after `moment` (begun once the first was done), or one and then none for a
-    while (nothing changed since, so it holds everything)."""
+    wait until a snapshot holds everything done before `moment`. Either a second write after
+    `moment` (the second began once the first was done, so after `moment`), or a snapshot and
+    then no write for QUIET_S from `moment` on: the stack looks for changes every couple of
+    seconds and saves when it finds one, so a quiet stretch means nothing was left unsaved (the
+    last snapshot may well have been written before `moment`)."""
     snapshot = folder / ".imgfactory" / "state" / SNAPSHOT
-    last, since, writes_after = 0.0, time.monotonic(), 0
-    deadline = since + timeout
+    last, quiet_since, writes_after = 0.0, time.monotonic(), 0
+    deadline = quiet_since + timeout
     while time.monotonic() < deadline:
         written = snapshot.stat().st_mtime if snapshot.is_file() else 0.0
         if written != last:
-            last, since = written, time.monotonic()
+            last, quiet_since = written, time.monotonic()
             writes_after += written > moment
             if writes_after >= 2:
                 return
-        elif last > moment and time.monotonic() - since >= 10:
+        elif last and time.monotonic() - quiet_since >= QUIET_S:
             return
         time.sleep(0.2)
     raise AssertionError(f"the local state was not saved and then left alone within {timeout}s")
