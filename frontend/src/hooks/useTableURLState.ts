@@ -3,8 +3,13 @@
 // Pages are the API's opaque cursors: the trail of cursors that led to this page is kept (as
 // repeated `cursor` params) so Previous works after a reload too. A cursor is always passed back
 // exactly as the API gave it.
+//
+// react-router's functional setSearchParams starts from the params of the last render, so a
+// second change made before the page re-renders (a search applied with Enter, then a job chosen
+// while the first navigation is still rendering) would silently drop the first. Each change here
+// starts from the newest params asked for instead, until the render catches up with them.
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useSearchParams } from "react-router";
 
 export const CURSOR_KEY = "cursor";
@@ -30,19 +35,22 @@ export function useTableURLState<K extends string>(defaults: Record<K, string>):
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [params]);
   const trail = params.getAll(CURSOR_KEY);
+  // The params last asked for, and the rendered params they were asked from.
+  const asked = useRef<{ from: string; next: URLSearchParams } | null>(null);
+  useEffect(() => {
+    asked.current = null; // the render has caught up (or Back moved elsewhere): start from it
+  }, [params]);
 
   const update = useCallback(
     (change: (next: URLSearchParams) => void) => {
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          change(next);
-          return next;
-        },
-        { replace: false },
-      );
+      const rendered = params.toString();
+      const pending = asked.current && asked.current.from === rendered ? asked.current.next : params;
+      const next = new URLSearchParams(pending);
+      change(next);
+      asked.current = { from: rendered, next };
+      setParams(next, { replace: false });
     },
-    [setParams],
+    [params, setParams],
   );
 
   return {
