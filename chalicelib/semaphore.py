@@ -96,11 +96,6 @@ def joined_at(entry: SemaphoreModel) -> datetime:
     return datetime.fromtimestamp(int(entry.entry[2:]) // TIE_BREAKS / 1_000_000, UTC)
 
 
-def drop_ticket(workspace: str, ticket: int) -> None:
-    """Leave the queue without ever having held the slot."""
-    _delete_entry(workspace, _queue_key(ticket))
-
-
 def lock_of(workspace: str) -> SemaphoreModel:
     """The workspace's lock item (created on first use: a read costs less than a conditional
     write, and a queued job reads it on every re-check)."""
@@ -226,11 +221,20 @@ def _entry_missing(workspace: str, ticket: int) -> bool:
         return True
 
 
-def _delete_entry(workspace: str, entry_key: str) -> None:
+def _delete_stale_entry(workspace: str, entry: SemaphoreModel) -> None:
+    """Delete an entry judged stale, only if it still holds what was judged: a move may have put
+    a waiting job under its key since it was read (a one-image job can start, run and end
+    between the read and the judgement), and deleting that would strand the waiting job."""
+    holds = SemaphoreModel.job_id == entry.job_id
+    if entry.attempt is None:
+        holds &= SemaphoreModel.attempt.does_not_exist()
+    else:
+        holds &= SemaphoreModel.attempt == int(entry.attempt)
     try:
-        SemaphoreModel(workspace, entry_key).delete()
-    except DeleteError:
-        pass
+        SemaphoreModel(workspace, entry.entry).delete(condition=holds)
+    except DeleteError as err:
+        if not _conditional_failed(err):
+            raise
 
 
 def _leave_queue(workspace: str, job_id: str, ticket: int | None, *, attempt: int) -> None:
@@ -293,7 +297,7 @@ def wake_next(workspace: str) -> None:
         except JobModel.DoesNotExist:
             ended = True
         if ended:  # or an attempt the job has moved on from
-            _delete_entry(workspace, entry.entry)
+            _delete_stale_entry(workspace, entry)
             continue
         if job.slot_token:
             aws.send_task_success(job.slot_token, {"acquired": False, "woken": True})

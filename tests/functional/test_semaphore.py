@@ -74,10 +74,43 @@ def test_a_slot_held_by_an_attempt_the_job_has_moved_on_from_is_taken_back(works
     save_job(job_id, workspace, JobStatus.RUNNING, attempt=3)
     ticket = join(workspace, job_id)
     SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.set(f"{job_id}#2")])
-    semaphore.drop_ticket(workspace, ticket)
+    SemaphoreModel(workspace, semaphore._queue_key(ticket)).delete()  # it left the queue
     waiting = join(workspace, other)
     assert semaphore.try_acquire(workspace, other, waiting, attempt=1).acquired
     assert owner(workspace) == f"{other}#1"
+
+
+def test_a_wake_up_that_finds_an_ended_job_keeps_the_waiting_job_a_move_put_in_its_place(
+    workspace, monkeypatch
+):
+    """The wake-up reads the queue, then each entry's job: a one-image job can start, run and end
+    in between while a move puts a waiting job under the entry's key. Dropping the ended job's
+    entry must not drop the waiting job with it (it would wait, unqueued, for the re-check)."""
+    ended, waiting = "ended-" + workspace, "waiting-" + workspace
+    save_job(ended, workspace, JobStatus.QUEUED, attempt=1)
+    save_job(waiting, workspace, JobStatus.QUEUED, attempt=1)
+    head = join(workspace, ended)
+    behind = join(workspace, waiting)
+    real_get = JobModel.get
+
+    def get(job_id, *args, **kwargs):
+        job = real_get(job_id, *args, **kwargs)
+        if job_id == ended and job.status == JobStatus.QUEUED.value:
+            # Meanwhile: a move puts the waiting job at the head, then the ended job runs and ends.
+            for ticket, job_now in ((head, waiting), (behind, ended)):
+                entry = SemaphoreModel(workspace, semaphore._queue_key(ticket))
+                entry.update(actions=[SemaphoreModel.job_id.set(job_now)])
+            JobModel(ended).update(actions=[JobModel.status.set(JobStatus.COMPLETED.value)])
+            job = real_get(job_id, *args, **kwargs)
+        return job
+
+    monkeypatch.setattr(JobModel, "get", get)
+    semaphore.wake_next(workspace)
+    monkeypatch.undo()
+
+    assert semaphore.queue_position(workspace, head) == 1  # still queued, at the head
+    assert SemaphoreModel.get(workspace, semaphore._queue_key(head)).job_id == waiting
+    assert semaphore.try_acquire(workspace, waiting, head, attempt=1).acquired
 
 
 def test_a_lost_wake_up_is_made_good_by_the_recheck_timer(workspace):
