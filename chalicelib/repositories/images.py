@@ -27,7 +27,7 @@ from pynamodb.exceptions import DeleteError, QueryError, UpdateError
 
 from chalicelib import search
 from chalicelib.counters import Tally
-from chalicelib.errors import ValidationError
+from chalicelib.errors import ConflictError, ValidationError
 from chalicelib.models import ImageModel, ImageTermModel
 from chalicelib.repositories.pages import (
     NOT_OURS,
@@ -42,6 +42,7 @@ STATUSES = ("approved", "qc_failed", "processing", "retry_pending", "retry_faile
 SORTS = ("newest", "oldest", "name")
 READ_BUDGET = 1000  # items a filtered list reads per request before it answers with what it has
 COUNT_BUDGET = 1000  # postings a text search reads to count its matches per status
+STATUS_ATTEMPTS = 5  # writes of a status change that found the image changed since it was read
 
 
 # ---- writes -------------------------------------------------------------------------------------
@@ -104,10 +105,35 @@ def _record_postings(image: ImageModel, groups: dict[str, set[str]], terms: set[
 
 def set_status(image: ImageModel, status: str, *actions: Any, tally: Tally | None = None) -> None:
     """Change an image's status (and whatever else `actions` set) in one write; the status index
-    key follows (`ImageModel.update`), and the counters as in `save_image`."""
-    counted = image.counted_status
-    image.update(actions=[ImageModel.status.set(status), ImageModel.counted_status.set(status), *actions])
-    _count(image, counted, status, tally)
+    key follows (`ImageModel.update`), and the counters as in `save_image`.
+
+    The write holds only while the image is still counted as it was read, so two writers racing
+    on one image (the two settles of a job that ended, a retry and a delete) move its counters
+    once: the one that loses reads the image again and counts from there, and a deleted image is
+    neither written back nor counted."""
+    for _ in range(STATUS_ATTEMPTS):
+        counted = image.counted_status
+        as_read = (
+            ImageModel.counted_status.does_not_exist()
+            if counted is None
+            else ImageModel.counted_status == counted
+        )
+        try:
+            image.update(
+                actions=[ImageModel.status.set(status), ImageModel.counted_status.set(status), *actions],
+                condition=ImageModel.image_id.exists() & as_read,
+            )
+        except UpdateError as err:
+            if getattr(err, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+            try:
+                image.refresh(consistent_read=True)
+            except ImageModel.DoesNotExist:
+                return
+            continue
+        _count(image, counted, status, tally)
+        return
+    raise ConflictError(f"image {image.image_id} kept changing; try again", field="image_id")
 
 
 def delete_images(

@@ -230,3 +230,30 @@ def test_a_resume_keeps_the_images_a_reviewer_rejected_one_by_one(workspace):
     assert statuses == {first.image_id: "qc_failed", second.image_id: "approved"}
     assert counts(workspace) == recount(workspace)
     job_service.force_stop(workspace, job.job_id)
+
+
+def test_two_writers_changing_one_images_status_move_its_counters_once(workspace, blank_images):
+    """Two settles of one ended job (its last task and the cleanup machine), each holding the
+    image as it read it: the image is counted once under its final status, and a status change
+    that comes after the image was deleted neither brings it back nor counts it."""
+    from chalicelib.models import ImageModel
+
+    job = start(workspace, generations=2, ai={"quality_check": True, "metadata": False})
+    wait_status(job.job_id, "completed")
+    kept, deleted = images_of(job.job_id)
+    before = counts(workspace)
+    assert before["qc_failed"] == 2
+
+    first, second = (ImageModel.get(kept.image_id, consistent_read=True) for _ in range(2))
+    image_repo.set_status(first, "approved")
+    image_repo.set_status(second, "approved")  # read before the first write: stale
+    assert counts(workspace) == recount(workspace)
+    assert (counts(workspace)["approved"], counts(workspace)["qc_failed"]) == (1, 1)
+
+    stale = ImageModel.get(deleted.image_id, consistent_read=True)
+    image_repo.delete_images([ImageModel.get(deleted.image_id, consistent_read=True)])
+    image_repo.set_status(stale, "approved")
+    assert ImageModel.count(deleted.image_id) == 0  # not written back
+    after = counts(workspace)
+    assert after == recount(workspace)
+    assert (after["total"], after["approved"], after["qc_failed"]) == (1, 1, 0)
