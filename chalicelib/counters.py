@@ -10,7 +10,8 @@ the gallery's counts are one read at any size.
 The counters move in a separate write from the image's own, as the job's progress counters
 always have: a task that dies between the two leaves them off by the images of that moment. The
 image remembers the status it is counted under (`counted_status`), so no later write counts it
-twice, and a status change is conditional on it, so two writers racing on one image count it once. A job that stopped without its tasks ending (a restart of the local stack, a task killed
+twice, and a status change is conditional on it, so two writers racing on one image count it
+once. A job that stopped without its tasks ending (a restart of the local stack, a task killed
 on AWS) is recounted from its images when it resumes (`recount_job`), and the local stack
 recounts its workspaces when it comes back (`recount_workspaces`).
 """
