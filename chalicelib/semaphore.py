@@ -36,7 +36,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import aws, start_order
 from chalicelib.models import JobModel, SemaphoreModel
@@ -209,8 +211,28 @@ def try_acquire(workspace: str, job_id: str, ticket: int, *, attempt: int) -> Sl
         return SlotState(True, 0)
     ticket = current_ticket(job_id) or ticket
     if _entry_missing(workspace, ticket):  # never expected: a waiting job is never left out
-        join_queue(workspace, job_id, ticket, attempt=attempt)
+        _rejoin(workspace, job_id, ticket, attempt=attempt)
     return SlotState(False, max(1, queue_position(workspace, ticket)))
+
+
+def _rejoin(workspace: str, job_id: str, ticket: int, *, attempt: int) -> None:
+    """Put a waiting attempt back at its ticket, in one transaction with the check that the job
+    still holds that ticket for that attempt. The ticket was read before the entry was found
+    missing: a move in between gives the ticket's entry to another job, which may then take the
+    slot and delete it, and a plain put would queue this job twice (its moved entry and this)."""
+    meta: Any = SemaphoreModel.Meta
+    try:
+        with TransactWrite(connection=Connection(region=meta.region, host=meta.host)) as transaction:
+            transaction.save(
+                SemaphoreModel(workspace, _queue_key(ticket), job_id=job_id, attempt=attempt),
+                condition=SemaphoreModel.entry.does_not_exist(),
+            )
+            transaction.condition_check(
+                JobModel, job_id, condition=(JobModel.ticket == ticket) & (JobModel.attempt == attempt)
+            )
+    except TransactWriteError as err:
+        if getattr(err, "cause_response_code", None) != "TransactionCanceledException":
+            raise
 
 
 def _entry_missing(workspace: str, ticket: int) -> bool:

@@ -112,7 +112,7 @@ def race_round(space: str, seed: int) -> None:
     first = holder(space)
     ids = queued(space, 3)
     stop = threading.Event()
-    errors: list[BaseException] = []
+    errors: list[BaseException | str] = []
     moves: list[int] = []
 
     def mover() -> None:
@@ -123,7 +123,8 @@ def race_round(space: str, seed: int) -> None:
                 if "not in the queue" not in str(err) and "try the move again" not in str(err):
                     errors.append(err)
             except Exception as err:  # noqa: BLE001 - anything else fails the test
-                errors.append(err)
+                cause = [getattr(err, f"cause_response_{part}", None) for part in ("code", "message")]
+                errors.append(f"{err!r} {cause}")  # pynamodb's errors name their cause apart
             stop.wait(rng.uniform(0.01, 0.06))  # faster than a person clicks, not a busy loop
 
     threads = [threading.Thread(target=mover) for _ in range(2)]

@@ -113,6 +113,30 @@ def test_a_wake_up_that_finds_an_ended_job_keeps_the_waiting_job_a_move_put_in_i
     assert semaphore.try_acquire(workspace, waiting, head, attempt=1).acquired
 
 
+def test_a_waiter_whose_ticket_moved_while_it_looked_is_not_queued_twice(workspace, monkeypatch):
+    """A waiter reads its ticket, then finds that ticket's entry missing: a move in between gave
+    the entry to another job, which took the slot and left. Putting the waiter back there would
+    queue it twice (its moved entry and this one). Its own lost entry, though, is put back."""
+    waiter, other = "waiter-" + workspace, "other-" + workspace
+    save_job(waiter, workspace, JobStatus.QUEUED, attempt=1)
+    save_job(other, workspace, JobStatus.RUNNING, attempt=1)
+    old = join(workspace, other)  # the waiter's ticket before the move, now the other job's
+    moved = join(workspace, waiter)
+    JobModel(waiter).update(actions=[JobModel.ticket.set(moved)])
+    SemaphoreModel(workspace, semaphore._queue_key(old)).delete()  # the other job took the slot
+    SemaphoreModel(workspace, semaphore.LOCK).update(actions=[SemaphoreModel.owner.set(f"{other}#1")])
+    monkeypatch.setattr(semaphore, "current_ticket", lambda job_id: old)  # as read before the move
+
+    assert not semaphore.try_acquire(workspace, waiter, old, attempt=1).acquired
+    entries = SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True)
+    assert [(e.entry, e.job_id) for e in entries] == [(semaphore._queue_key(moved), waiter)]
+
+    SemaphoreModel(workspace, semaphore._queue_key(moved)).delete()  # its own entry, lost
+    monkeypatch.setattr(semaphore, "current_ticket", lambda job_id: moved)
+    assert not semaphore.try_acquire(workspace, waiter, moved, attempt=1).acquired
+    assert semaphore.queue_position(workspace, moved) == 1  # put back
+
+
 def test_a_lost_wake_up_is_made_good_by_the_recheck_timer(workspace):
     from tests.functional.helpers import start, wait_status
 
