@@ -31,12 +31,29 @@ from chalicelib.statuses import JobStatus
 
 MAX_WINDOW = 45  # entries one transaction rotates (2 items each; DynamoDB allows 100 per transaction)
 ATTEMPTS = 50
+SETTLE_READS = 5  # reads of the queue taken again while they show a move half applied
 QUEUED = JobStatus.QUEUED.value
 
 
 def entries(workspace: str) -> list[SemaphoreModel]:
-    """The queue in run order (every page of the workspace's `Q#` entries)."""
-    return list(SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True))
+    """The queue in run order (every page of the workspace's `Q#` entries).
+
+    A query sees each item as committed, but not a transaction's items all at once: read while a
+    move is being applied, it can show one job under two keys and another under none. Such a
+    read is taken again (a move takes milliseconds); one that stays so is returned as it is."""
+    for _ in range(SETTLE_READS):
+        listed = list(
+            SemaphoreModel.query(workspace, SemaphoreModel.entry.startswith("Q#"), consistent_read=True)
+        )
+        if not _has_twice(listed):
+            return listed
+        time.sleep(random.uniform(0.005, 0.02))
+    return listed
+
+
+def _has_twice(listed: list[SemaphoreModel]) -> bool:
+    held = [e.job_id for e in listed if e.job_id]
+    return len(set(held)) < len(held)
 
 
 def _ticket_of(entry: SemaphoreModel) -> int:
@@ -93,10 +110,12 @@ def _listing(workspace: str) -> tuple[dict[str, Any], list[str]]:
     jobs = {job.job_id: job for job in JobModel.batch_get([e.job_id for e in listed if e.job_id])}
     items: list[dict[str, Any]] = []
     keys: list[str] = []
+    shown: set[str] = set()
     for entry in listed:
         job = jobs.get(entry.job_id or "")
-        if job is None or job.status != QUEUED:
-            continue  # an entry being created or released
+        if job is None or job.status != QUEUED or job.job_id in shown:
+            continue  # an entry being created or released, or a half-applied move's copy
+        shown.add(job.job_id)
         keys.append(entry.entry)
         items.append(
             {
@@ -163,6 +182,9 @@ def move(workspace: str, job_id: str, body: dict[str, Any]) -> int:
         raise ValidationError("the request body must be a JSON object", field="body")
     for _ in range(ATTEMPTS):
         listed = [e for e in entries(workspace) if e.job_id]
+        if _has_twice(listed):  # still half moved: a transaction naming one job twice is refused
+            time.sleep(random.uniform(0.005, 0.05))
+            continue
         index = next((i for i, e in enumerate(listed) if e.job_id == job_id), None)
         if index is None:
             raise ConflictError(f"job {job_id} is not in the queue", field="job_id")

@@ -100,6 +100,36 @@ def test_moves_by_position_up_and_down_keep_the_others_in_order(workspace):
     assert job_repo.get_job(ids[3]).status == "cancelled"
 
 
+def test_a_queue_read_while_a_move_is_half_applied_is_read_again(workspace, monkeypatch):
+    """Queries see a transaction's items one by one: read mid-move, the queue can show a job
+    under two keys and another under none. Neither the listing nor a move acts on such a read
+    (a move would name one job twice in its transaction, which DynamoDB refuses)."""
+    from chalicelib.models import SemaphoreModel
+
+    first = holder(workspace)
+    a, b, c = queued(workspace, 3)
+    real_query = SemaphoreModel.query
+    torn = {"reads": 2}
+
+    def query(hash_key, *args, **kwargs):
+        found = list(real_query(hash_key, *args, **kwargs))
+        queue = [e for e in found if e.entry.startswith("Q#")]
+        if hash_key == workspace and len(queue) == 3 and torn["reads"]:
+            torn["reads"] -= 1
+            queue[1].job_id = queue[0].job_id  # a's entry is written, b's not yet
+        return iter(found)
+
+    monkeypatch.setattr(SemaphoreModel, "query", query)
+    assert [item["id"] for item in job_queue.queue_listing(workspace)["items"]] == [a, b, c]
+    torn["reads"] = 2
+    assert job_queue.move(workspace, c, {"direction": "front"}) == 1
+    monkeypatch.undo()
+    assert order(workspace) == [c, a, b]
+    job_queue.cancel_many(workspace, {"ids": [a, b, c]})
+    job_service.approve_job(workspace, first.job_id)
+    wait_status(first.job_id, "completed", timeout=60)
+
+
 # Issue 13 asks for 20 rounds; `IMGF_RACE_ROUNDS` runs more (or fewer) of them.
 ROUNDS = int(os.environ.get("IMGF_RACE_ROUNDS", "20"))
 ROUNDS_AT_ONCE = 4  # rounds in workspaces of their own, so side by side they share no queue
