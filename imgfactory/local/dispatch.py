@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +22,10 @@ log = logging.getLogger("imgfactory.local")
 # Function name → handler. Benchmarks wrap entries here to time them.
 HANDLERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
 _installed = False
+
+# Thread id → (function name, monotonic start) of every invocation running now, so a job that
+# seems stuck can show which task has not come back and where it waits (`in_flight`).
+_IN_FLIGHT: dict[int, tuple[str, float]] = {}
 
 
 def function_name_of(name_or_arn: str) -> str:
@@ -46,16 +52,30 @@ def install(new_handlers: dict[str, Callable[[dict[str, Any], Any], Any]]) -> No
         if (headers or {}).get("X-Amz-Invocation-Type") == "Event":  # asynchronous, as on AWS
             threading.Thread(target=_run_detached, args=(handler, event), daemon=True).start()
             return b""
+        _IN_FLIGHT[threading.get_ident()] = (function_name_of(function_name), time.monotonic())
         try:
             result = handler(event, None)
         except Exception as err:  # noqa: BLE001 - reported to Step Functions like Lambda does
             log.warning("task %s failed: %s", function_name, traceback.format_exc())
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps({"errorType": type(err).__name__, "errorMessage": str(err)}).encode()
+        finally:
+            _IN_FLIGHT.pop(threading.get_ident(), None)
         return json.dumps(result).encode()
 
     LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
     _installed = True
+
+
+def in_flight(longer_than_s: float = 0.0) -> list[str]:
+    """The invocations running for more than `longer_than_s`, each with the stack it is at."""
+    now, frames = time.monotonic(), sys._current_frames()
+    described = []
+    for ident, (name, started) in list(_IN_FLIGHT.items()):
+        if now - started > longer_than_s and (frame := frames.get(ident)) is not None:
+            stack = "".join(traceback.format_stack(frame)[-12:])
+            described.append(f"{name}, running {now - started:.0f} s, at:\n{stack}")
+    return described
 
 
 def _run_detached(handler: Callable[[dict[str, Any], Any], Any], event: dict[str, Any]) -> None:

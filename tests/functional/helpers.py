@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+import traceback
 import uuid
 from collections.abc import Callable
 from functools import cache
@@ -13,7 +15,7 @@ from chalicelib.models import ImageModel, JobModel, SemaphoreModel
 from chalicelib.repositories import jobs as job_repo
 from chalicelib.services import jobs as job_service
 from chalicelib.settings import get_settings
-from imgfactory.local import users
+from imgfactory.local import dispatch, users
 from imgfactory.local.users import SignedInUser
 
 QUIET = {"quality_check": False, "metadata": False}
@@ -67,7 +69,16 @@ def describe_stuck_job(job: JobModel) -> str:
     seen = f"{job.status} ({job.step}, {job.error})"
     if job.status == "queued":
         seen += f"; the slot is {_slot_holder(job.workspace)}"
-    return seen + f"; its execution: {_execution_story(job)}"
+    return seen + f"; its execution: {_execution_story(job)}" + _tasks_waited_on()
+
+
+def _tasks_waited_on() -> str:
+    """Lambda tasks of the local stack slow to come back (30 s or more), and the stacks of the
+    Step Functions threads waiting on an invocation: where a stuck task hangs."""
+    slow = dispatch.in_flight(longer_than_s=30)
+    stacks = [traceback.format_stack(frame) for frame in sys._current_frames().values()]
+    waiting = ["".join(stack[-14:]) for stack in stacks if any("lambda_eval_utils" in line for line in stack)]
+    return f"\n{len(slow)} slow tasks: {slow}\n{len(waiting)} invocations waited on: {waiting}"
 
 
 def _execution_story(job: JobModel) -> str:
