@@ -214,7 +214,12 @@ def register_job(event: dict[str, Any]) -> dict[str, Any]:
         except PutError:
             job = job_repo.get_job(job_id)  # a retried task: the first attempt created it
     job.update(actions=[JobModel.execution_arn.set(str(event.get("execution_id") or ""))])
-    return {"job_id": job_id, "slot_recheck_s": get_settings().slot_recheck_s}
+    settings = get_settings()
+    return {
+        "job_id": job_id,
+        "slot_recheck_s": settings.slot_recheck_s,
+        "task_timeout_s": settings.task_timeout_s,
+    }
 
 
 def _start_time(value: Any) -> datetime | None:

@@ -20,6 +20,7 @@ ENV_WEBSOCKET_URL = "IMGF_WEBSOCKET_URL"
 ENV_DEFAULT_WORKSPACE = "IMGF_DEFAULT_WORKSPACE"
 ENV_IMAGES_PER_BATCH = "IMGF_IMAGES_PER_BATCH"
 ENV_SLOT_RECHECK_S = "IMGF_SLOT_RECHECK_S"
+ENV_TASK_TIMEOUT_S = "IMGF_TASK_TIMEOUT_S"
 ENV_LOCAL = "IMGF_LOCAL"
 # Provider endpoints; unset means the provider's public API (tests point them at local fakes).
 ENV_RUNWARE_URL = "IMGF_RUNWARE_URL"
@@ -66,6 +67,10 @@ class Settings:
     images_per_batch: int = 10
     # A queued job re-checks the slot at least this often even if no wake-up reaches it.
     slot_recheck_s: int = 300
+    # The longest the state machine waits on one of a job's short tasks (NextStep, FinishJob)
+    # before it times the call out and makes it again: past the functions' own 60 s timeout on
+    # AWS, so it only ends an invocation that was lost, never one still running.
+    task_timeout_s: int = 90
     local: bool = False
     provider_urls: dict[str, str] = field(default_factory=dict)
     # The longest one provider call may take, whatever the job's polling timeout says: a task
@@ -122,6 +127,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         default_workspace=env.get(ENV_DEFAULT_WORKSPACE, "default"),
         images_per_batch=_int(env, ENV_IMAGES_PER_BATCH, 10),
         slot_recheck_s=_int(env, ENV_SLOT_RECHECK_S, 300),
+        task_timeout_s=_int(env, ENV_TASK_TIMEOUT_S, 90),
         local=env.get(ENV_LOCAL, "") == "1",
         provider_timeout_s=_int(env, ENV_PROVIDER_TIMEOUT_S, 300),
         websocket_management_url=env.get(ENV_WEBSOCKET_MANAGEMENT_URL) or None,

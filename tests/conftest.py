@@ -10,6 +10,15 @@ import pytest
 
 _started_stacks: list = []  # the session's stack once a test has started it
 
+# The longest file (the 20-round queue race, about 6 minutes) runs first: under `--dist loadfile`
+# a long file that starts last keeps one worker busy alone while the other has nothing left.
+LONGEST_FIRST = ("tests/functional/test_queue_control.py",)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
 
 @pytest.fixture(scope="session")
 def stack():

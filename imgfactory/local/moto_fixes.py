@@ -11,6 +11,10 @@ the local stack (never in the deployed code).
 - Ended executions are reported to listeners (`on_execution_ended`), as EventBridge reports
   status changes on AWS: the local stack's watcher waits on them instead of listing every
   execution four times a second, which cost more CPU the more jobs the stack had run.
+- A task that timed out records nothing more: moto runs each task in a thread of its own and,
+  when the state's TimeoutSeconds passes, goes on without it, but the late call still appended
+  its TaskSucceeded to the history (after ExecutionSucceeded, as the last event). On AWS a
+  task's late result is discarded.
 - An execution started without a name gets a UUID as its name, as on AWS (moto names it
   `None`, so every such execution would share one name and RegisterJob one job id).
 - DynamoDB writes are atomic, as on AWS: moto checks a write's condition and applies it in two
@@ -68,6 +72,7 @@ def install() -> None:
     _keep_stopped_executions_stopped()
     _abort_stopped_executions_at_once()
     _report_ended_executions()
+    _record_nothing_after_a_task_timed_out()
     _name_unnamed_executions()
     _make_dynamodb_writes_atomic()
     _index_dynamodb_queries()
@@ -227,6 +232,25 @@ def _report_ended_executions() -> None:
         _report_ended(self.execution)
 
     BaseExecutionWorkerCommunication._reflect_execution_status = reflect_and_report  # type: ignore[method-assign]
+
+
+def _record_nothing_after_a_task_timed_out() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service,
+        state_task_service_callback,
+    )
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramEnded, ProgramTimedOut
+
+    for cls in (state_task_service.StateTaskService, state_task_service_callback.StateTaskServiceCallback):
+        after = cls.__dict__["_after_eval_execution"]
+
+        def after_unless_ended(self: Any, env: Any, *args: Any, _after: Any = after, **kwargs: Any) -> None:
+            # The task's frame is ended when its state's TimeoutSeconds passes; a stopped frame
+            # (StopExecution) is left to moto's own unwinding, which the abort path relies on.
+            if not isinstance(env._program_state, ProgramEnded | ProgramTimedOut):
+                _after(self, env, *args, **kwargs)
+
+        cls._after_eval_execution = after_unless_ended  # type: ignore[method-assign]
 
 
 def _name_unnamed_executions() -> None:
