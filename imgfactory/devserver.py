@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from imgfactory.local.server import LocalApiServer
-from imgfactory.local.stack import LocalStack, free_port
+from imgfactory.local.stack import REGION, LocalStack, free_port
 from imgfactory.local.users import SignedInUser
 from imgfactory.local.wsserver import LocalWebsocketServer
 
@@ -130,9 +130,11 @@ def run_dev(port: int, reset: bool = False) -> int:
     if stack.interrupted_jobs:
         count = len(stack.interrupted_jobs)
         print(f"  {count} job(s) interrupted by the last stop are now failed; resume them to go on")
-    print("Start a job from the AWS CLI:")
+    # The AWS CLI will not send a request without a region and credentials; moto takes any.
+    print("Start a job from the AWS CLI (moto accepts any credentials; the CLI needs some):")
     print(
-        f"  aws --endpoint-url {stack.endpoint} stepfunctions start-execution "
+        f"  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region {REGION} "
+        f"--endpoint-url {stack.endpoint} stepfunctions start-execution "
         f"--state-machine-arn {stack.job_machine_arn} --input file://examples/job.json"
     )
     print("Press Ctrl-C to stop.", flush=True)
