@@ -49,6 +49,9 @@ test("a choice applies at once; the search applies once the typing pauses, or at
   await user.type(screen.getByLabelText("Search"), "red fox ");
   await waitFor(() => expect(changes).toContainEqual({ q: "red fox" }));
   expect(changes.filter((c) => "q" in c)).toEqual([{ q: "red fox" }]); // one search for the whole typing
+  await new Promise((settled) => setTimeout(settled, 50)); // the page has re-rendered with it
+  await user.type(screen.getByLabelText("Search"), "owl");
+  expect(screen.getByLabelText("Search")).toHaveValue("red fox owl"); // the applied search ate no space
   await user.clear(screen.getByLabelText("Search"));
   await user.type(screen.getByLabelText("Search"), "owl{Enter}");
   expect(changes.at(-1)).toEqual({ q: "owl" });

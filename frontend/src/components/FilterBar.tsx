@@ -112,12 +112,22 @@ function Search({ id, label, placeholder, testId, value, onSearch }: { id: strin
   // The page's handler as of now, so a re-render (a live update) does not restart the pause.
   const search = useRef(onSearch);
   search.current = onSearch;
-  useEffect(() => setText(value), [value]); // a change from outside (Back, a link)
+  // What this box last applied, until the page hands it back as `value`: that echo must leave
+  // the box alone (it would drop a trailing space, or undo what was typed since).
+  const applied = useRef<string | null>(null);
+  const apply = (query: string) => {
+    if (query !== value) applied.current = query;
+    search.current(query);
+  };
+  useEffect(() => {
+    if (value === applied.current) applied.current = null;
+    else setText(value); // a change from outside (Back, a link)
+  }, [value]);
   useEffect(() => {
     if (text.trim() === value) return undefined;
-    const timer = setTimeout(() => search.current(text.trim()), SEARCH_DELAY_MS);
+    const timer = setTimeout(() => apply(text.trim()), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [text, value]);
+  }, [text, value]); // apply reads the latest handler through `search`
   return (
     <div className="toolbar-field toolbar-grow">
       <label htmlFor={id}>{label}</label>
@@ -130,7 +140,7 @@ function Search({ id, label, placeholder, testId, value, onSearch }: { id: strin
         value={text}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === "Enter") onSearch(text.trim());
+          if (event.key === "Enter") apply(text.trim());
         }}
       />
     </div>
